@@ -1,0 +1,85 @@
+import path from 'node:path';
+import { AuditLog } from './audit';
+import { systemClock, type Clock } from './clock';
+import type { Config } from './config';
+import { createLogger, type Logger } from './logger';
+import { Metrics } from './metrics';
+import { FsBlobStore, migrateToLatest, openDatabase, pingDatabase, type BlobStore, type DatabaseHandle, type Db } from './store';
+
+/** A named check that /readyz runs; each domain adds its own (database, storage, signer, TSA). */
+export interface ReadinessCheck {
+  name: string;
+  check(): Promise<void>;
+}
+
+/** Work that runs beside the HTTP server (the outbox, audit anchoring); stopped before `close`. */
+export interface BackgroundWorker {
+  name: string;
+  start(): void;
+  /** Finishes the item in hand, then resolves. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Every side effect the service has, wired once. Domain code receives what it needs from here
+ * (or a part of it); nothing opens a connection or a file on import.
+ */
+export interface Deps {
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  database: DatabaseHandle;
+  db: Db;
+  blobs: BlobStore;
+  audit: AuditLog;
+  metrics: Metrics;
+  readiness: ReadinessCheck[];
+  workers: BackgroundWorker[];
+  /** Releases everything opened here, last opened first. */
+  close(): Promise<void>;
+}
+
+export interface DepsOptions {
+  /** Bring the schema up to date while wiring (the server and the CLI do; `sutne migrate` is explicit). */
+  migrate?: boolean;
+  logger?: Logger;
+  clock?: Clock;
+  defaultMetrics?: boolean;
+}
+
+export async function createDeps(config: Config, opts: DepsOptions = {}): Promise<Deps> {
+  const logger = opts.logger ?? createLogger({ level: config.logLevel });
+  const clock = opts.clock ?? systemClock;
+  const database = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const closers: Array<() => Promise<void>> = [() => database.close()];
+  try {
+    if (opts.migrate ?? true) {
+      const { applied } = await migrateToLatest(database.db);
+      if (applied.length) logger.info({ applied }, 'database migrated');
+    }
+    const blobs: BlobStore = new FsBlobStore(path.join(config.dataDir, 'blobs'));
+    const metrics = new Metrics({ defaultMetrics: opts.defaultMetrics ?? false });
+    const deps: Deps = {
+      config,
+      logger,
+      clock,
+      database,
+      db: database.db,
+      blobs,
+      audit: new AuditLog(database.db, clock),
+      metrics,
+      readiness: [
+        { name: 'database', check: () => pingDatabase(database.db) },
+        { name: 'storage', check: () => blobs.ping() },
+      ],
+      workers: [],
+      close: async () => {
+        for (const close of closers.reverse()) await close();
+      },
+    };
+    return deps;
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+}

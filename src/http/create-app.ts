@@ -1,0 +1,60 @@
+import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import type { Deps } from '../deps';
+import { ApiRouter } from './api-router';
+import { authenticate, bearerKey } from './middleware/authenticate';
+import { errorHandler, notFound } from './middleware/error-handler';
+import { requestContext } from './middleware/request-context';
+import { buildOpenApiDocument } from './openapi';
+import { apiRouteModules } from './routes';
+import { systemRoutes } from './routes/system';
+
+const API_BASE = '/api/v1';
+const VERSION = (require('../../package.json') as { version: string }).version;
+
+/** Builds the Express application over wired dependencies; it does not listen. */
+export function createApp(deps: Deps): { app: Express; openApiDocument: () => object } {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', deps.config.trustProxy);
+  app.set('query parser', 'simple');
+
+  app.use(requestContext(deps.logger, deps.metrics));
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          fontSrc: ["'self'"],
+          connectSrc: ["'self'"],
+          frameSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'none'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'self'"],
+        },
+      },
+      crossOriginEmbedderPolicy: false,
+      strictTransportSecurity: deps.config.env === 'production',
+    }),
+  );
+
+  const registry = new OpenAPIRegistry();
+  let document: object | undefined;
+  const openApiDocument = () => (document ??= buildOpenApiDocument(registry, VERSION));
+
+  app.use(systemRoutes(deps, openApiDocument));
+
+  const api = new ApiRouter(deps, registry, API_BASE);
+  for (const mount of apiRouteModules) mount(api);
+  app.use(API_BASE, authenticate(deps, [bearerKey]), api.router);
+
+  app.use(notFound);
+  app.use(errorHandler(deps.logger));
+  return { app, openApiDocument };
+}

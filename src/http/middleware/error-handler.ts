@@ -1,0 +1,54 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { AppError, statusOf, type ErrorCode } from '../../errors';
+import type { Logger } from '../../logger';
+
+/** Unknown routes answer the CONTRACT error shape too. */
+export const notFound: RequestHandler = (req, _res, next) => {
+  next(new AppError('NOT_FOUND', `There is no ${req.method} ${req.path}.`));
+};
+
+/**
+ * The one place errors become answers: AppError by its code's status, body-parser failures by
+ * theirs, anything else a 500 that says nothing of the internals (the log has the stack, keyed
+ * by request id).
+ */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err, _req, res, next) => {
+    if (res.headersSent) {
+      // The answer is already streaming: all that is left is to cut it off.
+      logger.error({ requestId: res.locals.requestId, err }, 'error after the answer started');
+      next(err);
+      return;
+    }
+    const appError = toAppError(err);
+    if (appError.code === 'INTERNAL') logger.error({ requestId: res.locals.requestId, err }, 'unexpected error');
+    res.locals.errorCode = appError.code;
+    const status = statusOf(appError.code);
+    if (status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="sutne"');
+    res.status(status).json({
+      error: {
+        code: appError.code,
+        message: appError.message,
+        ...(appError.details?.length ? { details: appError.details } : {}),
+      },
+    });
+  };
+}
+
+function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  const e = err as { type?: string; status?: number; limit?: number } | undefined;
+  switch (e?.type) {
+    case 'entity.parse.failed':
+      return new AppError('INVALID_JSON', 'The body is not valid JSON.');
+    case 'entity.too.large':
+      return new AppError('PAYLOAD_TOO_LARGE', `The body is larger than the limit of ${e.limit} bytes.`);
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as UTF-8.');
+    case 'request.aborted':
+      return new AppError('VALIDATION_FAILED', 'The request was aborted before its body arrived.');
+  }
+  const code: ErrorCode = e?.status === 413 ? 'PAYLOAD_TOO_LARGE' : 'INTERNAL';
+  return new AppError(code, code === 'INTERNAL' ? 'Something went wrong on our side. Quote the X-Request-Id header when reporting it.' : 'The body is too large.');
+}

@@ -1,0 +1,11 @@
+/** Persistence: the database (Kysely over SQLite or PostgreSQL), its migrations, and blob storage. */
+export { openDatabase, pingDatabase, type Db, type DatabaseHandle, type DialectName } from './database';
+export { migrateToLatest, type MigrationReport } from './migrate';
+export type { BlobStore, StoredBlob } from './blob-store';
+export { FsBlobStore } from './fs-blob-store';
+export type * from './schema';
+export * from './repositories/institutions';
+export * from './repositories/api-keys';
+export * from './repositories/users';
+export * from './repositories/audit';
+export { isUniqueViolation } from './errors';

@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import * as foundation from './2026-11-25-001-foundation';
+
+/**
+ * Every migration, by name; names sort in the order they run. Add a file named
+ * `YYYY-MM-DD-NNN-what.ts` and list it here: an explicit list works the same from `src/` and `dist/`.
+ */
+export const migrations: Record<string, Migration> = {
+  '2026-11-25-001-foundation': foundation,
+};

@@ -1,0 +1,108 @@
+import type { Transaction } from 'kysely';
+import { entryHash, GENESIS_HASH, type AuditEntry, type ChainedAuditEntry } from '../../audit/chain';
+import type { Db } from '../database';
+import type { AuditRow, Database } from '../schema';
+
+export type NewAuditEntry = Omit<AuditEntry, 'n'>;
+
+/**
+ * Appends to the institution's chain. Runs in the caller's transaction when given one, so the
+ * entry commits or rolls back with the action it records. The head row's update takes a row
+ * lock, which orders concurrent appends from any number of processes.
+ */
+export async function appendAudit(db: Db, entry: NewAuditEntry): Promise<ChainedAuditEntry> {
+  if (db.isTransaction) return append(db as Transaction<Database>, entry);
+  return db.transaction().execute((trx) => append(trx, entry));
+}
+
+async function append(trx: Transaction<Database>, entry: NewAuditEntry): Promise<ChainedAuditEntry> {
+  await trx
+    .insertInto('audit_heads')
+    .values({ institution_id: entry.institutionId, n: 0, hash: GENESIS_HASH })
+    .onConflict((oc) => oc.column('institution_id').doNothing())
+    .execute();
+  const head = await trx
+    .updateTable('audit_heads')
+    .set((eb) => ({ n: eb('n', '+', 1) }))
+    .where('institution_id', '=', entry.institutionId)
+    .returning(['n', 'hash'])
+    .executeTakeFirstOrThrow();
+  const full: AuditEntry = { ...entry, n: head.n };
+  const hash = entryHash(head.hash, full);
+  await trx.updateTable('audit_heads').set({ hash }).where('institution_id', '=', entry.institutionId).execute();
+  await trx
+    .insertInto('audit_log')
+    .values({
+      institution_id: full.institutionId,
+      n: full.n,
+      at: full.at,
+      actor: full.actor,
+      action: full.action,
+      object_type: full.objectType,
+      object_id: full.objectId,
+      request_id: full.requestId,
+      details: JSON.stringify(full.details),
+      prev_hash: head.hash,
+      hash,
+    })
+    .execute();
+  return { ...full, prevHash: head.hash, hash };
+}
+
+/** The chain of one institution in order, read in pages so memory stays flat. */
+export async function* readAuditChain(db: Db, institutionId: string, pageSize = 1000): AsyncGenerator<ChainedAuditEntry> {
+  let after = 0;
+  for (;;) {
+    const rows = await db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('institution_id', '=', institutionId)
+      .where('n', '>', after)
+      .orderBy('n')
+      .limit(pageSize)
+      .execute();
+    for (const row of rows) yield toEntry(row);
+    if (rows.length < pageSize) return;
+    after = rows[rows.length - 1]!.n;
+  }
+}
+
+export async function auditHeads(db: Db): Promise<{ institutionId: string; n: number; hash: string }[]> {
+  const rows = await db.selectFrom('audit_heads').selectAll().orderBy('institution_id').execute();
+  return rows.map((r) => ({ institutionId: r.institution_id, n: r.n, hash: r.hash }));
+}
+
+/** Institutions that have a chain: from the heads and from the log, so a deleted head shows too. */
+export async function auditedInstitutions(db: Db): Promise<string[]> {
+  const a = await db.selectFrom('audit_heads').select('institution_id').execute();
+  const b = await db.selectFrom('audit_log').select('institution_id').distinct().execute();
+  return [...new Set([...a, ...b].map((r) => r.institution_id))].sort();
+}
+
+export async function auditEntriesFor(db: Db, institutionId: string, objectType: string, objectId: string): Promise<ChainedAuditEntry[]> {
+  const rows = await db
+    .selectFrom('audit_log')
+    .selectAll()
+    .where('institution_id', '=', institutionId)
+    .where('object_type', '=', objectType)
+    .where('object_id', '=', objectId)
+    .orderBy('n')
+    .execute();
+  return rows.map(toEntry);
+}
+
+function toEntry(row: AuditRow): ChainedAuditEntry {
+  return {
+    institutionId: row.institution_id,
+    n: row.n,
+    at: row.at,
+    actor: row.actor,
+    action: row.action,
+    objectType: row.object_type,
+    objectId: row.object_id,
+    requestId: row.request_id,
+    details: JSON.parse(row.details) as AuditEntry['details'],
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
