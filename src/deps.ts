@@ -4,7 +4,17 @@ import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import { createLogger, type Logger } from './logger';
 import { Metrics } from './metrics';
-import { FsBlobStore, migrateToLatest, openDatabase, pingDatabase, type BlobStore, type DatabaseHandle, type Db } from './store';
+import {
+  FsBlobStore,
+  migrateToLatest,
+  openDatabase,
+  pingDatabase,
+  plainSealer,
+  type BlobStore,
+  type DatabaseHandle,
+  type DataSealer,
+  type Db,
+} from './store';
 
 /** A named check that /readyz runs; each domain adds its own (database, storage, signer, TSA). */
 export interface ReadinessCheck {
@@ -31,6 +41,8 @@ export interface Deps {
   database: DatabaseHandle;
   db: Db;
   blobs: BlobStore;
+  /** Seals text (case data) before it is stored, and opens it after reading. */
+  sealer: DataSealer;
   audit: AuditLog;
   metrics: Metrics;
   readiness: ReadinessCheck[];
@@ -66,6 +78,7 @@ export async function createDeps(config: Config, opts: DepsOptions = {}): Promis
       database,
       db: database.db,
       blobs,
+      sealer: plainSealer,
       audit: new AuditLog(database.db, clock),
       metrics,
       readiness: [

@@ -3,6 +3,7 @@ export { openDatabase, pingDatabase, type Db, type DatabaseHandle, type DialectN
 export { migrateToLatest, type MigrationReport } from './migrate';
 export type { BlobStore, StoredBlob } from './blob-store';
 export { FsBlobStore } from './fs-blob-store';
+export { plainSealer, type DataSealer } from './data-sealer';
 export type * from './schema';
 export * from './repositories/institutions';
 export * from './repositories/api-keys';
