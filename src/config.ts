@@ -38,8 +38,11 @@ export interface Config {
   shutdownTimeoutMs: number;
 }
 
+/** The installed package's root (this file is `src/config.ts` or `dist/config.js`). */
+export const PACKAGE_ROOT = path.resolve(__dirname, '..');
+
 const positiveInt = (fallback: number) =>
-  z.coerce.number().int('must be a whole number').positive('must be greater than 0').default(fallback);
+  z.coerce.number({ error: 'must be a number' }).int('must be a whole number').positive('must be greater than 0').default(fallback);
 
 const base64Key = z
   .string()
@@ -60,7 +63,7 @@ const url = (protocols: string[]) =>
 const envSchema = z.object({
   SUTNE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
-  PORT: z.coerce.number().int().min(0, 'must be a port number (0–65535)').max(65535, 'must be a port number (0–65535)').default(3000),
+  PORT: z.coerce.number({ error: 'must be a port number (0–65535)' }).int('must be a port number (0–65535)').min(0, 'must be a port number (0–65535)').max(65535, 'must be a port number (0–65535)').default(3000),
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: optional(url(['postgres:', 'postgresql:'])),
   SMTP_URL: optional(url(['smtp:', 'smtps:'])),
@@ -73,7 +76,7 @@ const envSchema = z.object({
   DATA_KEYS_OLD: optional(
     z.string().regex(/^([A-Za-z0-9._-]{1,32}:[A-Za-z0-9+/=]+)(,[A-Za-z0-9._-]{1,32}:[A-Za-z0-9+/=]+)*$/, 'must be id:base64key pairs separated by commas'),
   ),
-  SCHEME_DIR: z.string().min(1).default('templates/aizkraukle'),
+  SCHEME_DIR: optional(z.string().min(1)),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   JSON_BODY_LIMIT_BYTES: positiveInt(1_000_000),
@@ -135,7 +138,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     dataKey: e.DATA_KEY ? Buffer.from(e.DATA_KEY, 'base64') : undefined,
     dataKeyId: e.DATA_KEY_ID,
     oldDataKeys,
-    schemeDir: path.resolve(cwd, e.SCHEME_DIR),
+    // The default profile ships inside the package, wherever the process is started from.
+    schemeDir: e.SCHEME_DIR ? path.resolve(cwd, e.SCHEME_DIR) : path.join(PACKAGE_ROOT, 'templates', 'aizkraukle'),
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY === 'true',
     limits: {

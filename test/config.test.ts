@@ -15,7 +15,7 @@ describe('configuration', () => {
       mailFrom: 'sutne@localhost',
       tsaUrl: undefined,
       dataKey: undefined,
-      schemeDir: '/srv/sutne/templates/aizkraukle',
+      schemeDir: path.join(__dirname, '..', 'templates', 'aizkraukle'),
     });
   });
 
@@ -57,6 +57,10 @@ describe('configuration', () => {
     expect(c.env).toBe('production');
     expect(c.databaseUrl).toBeUndefined();
     expect(c.dataKey).toHaveLength(32);
+  });
+
+  it('resolves a given SCHEME_DIR against the working directory', () => {
+    expect(loadConfig({ SCHEME_DIR: 'profiles/riga' }, '/srv/sutne').schemeDir).toBe('/srv/sutne/profiles/riga');
   });
 
   it('reads old data keys for rotation', () => {
