@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { AuditLog } from './audit';
+import { loadScheme, type Scheme } from './cases';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import { createLogger, type Logger } from './logger';
@@ -45,6 +46,8 @@ export interface Deps {
   sealer: DataSealer;
   audit: AuditLog;
   metrics: Metrics;
+  /** The municipality's referral scheme (`config.schemeDir`), checked whole at start. */
+  scheme: Scheme;
   readiness: ReadinessCheck[];
   workers: BackgroundWorker[];
   /** Releases everything opened here, last opened first. */
@@ -62,6 +65,8 @@ export interface DepsOptions {
 export async function createDeps(config: Config, opts: DepsOptions = {}): Promise<Deps> {
   const logger = opts.logger ?? createLogger({ level: config.logLevel });
   const clock = opts.clock ?? systemClock;
+  // A bad scheme stops start before anything is opened, naming each bad entry.
+  const scheme = await loadScheme(config.schemeDir);
   const database = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const closers: Array<() => Promise<void>> = [() => database.close()];
   try {
@@ -81,6 +86,7 @@ export async function createDeps(config: Config, opts: DepsOptions = {}): Promis
       sealer: plainSealer,
       audit: new AuditLog(database.db, clock),
       metrics,
+      scheme,
       readiness: [
         { name: 'database', check: () => pingDatabase(database.db) },
         { name: 'storage', check: () => blobs.ping() },

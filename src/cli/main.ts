@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { SchemeError } from '../cases';
 import { ConfigError } from '../config';
 import { AppError } from '../errors';
 import { apikeyCommands } from './commands/apikey';
@@ -50,7 +51,7 @@ export async function main(argv: string[], io: Partial<CliIo> = {}): Promise<num
 
 function reportError(err: unknown, io: CliIo): number {
   if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
-  if (err instanceof ConfigError) {
+  if (err instanceof ConfigError || err instanceof SchemeError) {
     io.stderr.write(`${err.message}\n`);
     return 2;
   }
