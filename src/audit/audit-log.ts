@@ -2,8 +2,10 @@ import type { Principal } from '../access/principal';
 import { actorOf } from '../access/principal';
 import type { Clock } from '../clock';
 import type { Db } from '../store';
-import { appendAudit, auditedInstitutions, auditHeads, readAuditChain } from '../store';
-import { checkChain, type AuditEntry, type ChainCheck, type ChainedAuditEntry } from './chain';
+import { appendAudit, auditedInstitutions, auditHeads, listAuditAnchors, readAuditChain } from '../store';
+import type { AuditEntry, ChainCheck, ChainedAuditEntry } from './chain';
+import type { TimestampTokenVerifier } from './timestamps';
+import { checkAnchoredChain, type AnchoredChainCheck } from './verify-audit';
 
 /** What happened. New actions are added here so the log's vocabulary stays in one place. */
 export type AuditAction =
@@ -64,17 +66,45 @@ export class AuditLog {
   }
 
   /** Verifies one institution's chain, or every chain; the first bad entry is named. */
-  async verify(institutionId?: string): Promise<ChainCheck> {
+  async verify(institutionId?: string, opts: { verifier?: TimestampTokenVerifier | undefined } = {}): Promise<ChainCheck> {
+    const report = await this.check(institutionId, opts);
+    return { valid: report.valid, entries: report.entries, ...(report.firstBadEntry ? { firstBadEntry: report.firstBadEntry } : {}) };
+  }
+
+  /**
+   * Checks each chain (one institution's, or every one) and its time-stamped heads; with a
+   * verifier, every time-stamp token too. Reports each institution, so none hides another.
+   */
+  async check(institutionId?: string, opts: { verifier?: TimestampTokenVerifier | undefined } = {}): Promise<AuditReport> {
     const heads = new Map((await auditHeads(this.db)).map((h) => [h.institutionId, h]));
     const ids = institutionId ? [institutionId] : await auditedInstitutions(this.db);
-    let total = 0;
+    const institutions: InstitutionAuditReport[] = [];
     for (const id of ids) {
       // A chain whose head row was deleted must still end where the log says: expect n = 0 then.
       const head = heads.get(id) ?? { n: 0, hash: '' };
-      const result = await checkChain(readAuditChain(this.db, id), head);
-      total += result.entries;
-      if (!result.valid) return { ...result, entries: total };
+      const result = await checkAnchoredChain(id, readAuditChain(this.db, id), await listAuditAnchors(this.db, id), {
+        expectedHead: head,
+        verifier: opts.verifier,
+      });
+      institutions.push({ institutionId: id, ...result });
     }
-    return { valid: true, entries: total };
+    const firstBad = institutions.find((r) => !r.valid)?.firstBadEntry;
+    return {
+      valid: institutions.every((r) => r.valid),
+      entries: institutions.reduce((sum, r) => sum + r.entries, 0),
+      ...(firstBad ? { firstBadEntry: firstBad } : {}),
+      institutions,
+    };
   }
+}
+
+export interface InstitutionAuditReport extends AnchoredChainCheck {
+  institutionId: string;
+}
+
+export interface AuditReport {
+  valid: boolean;
+  entries: number;
+  firstBadEntry?: ChainCheck['firstBadEntry'];
+  institutions: InstitutionAuditReport[];
 }

@@ -187,6 +187,29 @@ export interface AuditAnchorsTable {
   created_at: string;
 }
 
+export interface ExportsTable {
+  id: string;
+  institution_id: string;
+  /** Actor string, as in the audit log. */
+  created_by: string;
+  /** JSON: the filters the export was made with (dates, codes; no names). */
+  filters: string;
+  state: 'running' | 'done' | 'failed';
+  letters_total: number;
+  letters_done: ColumnType<number, number | undefined, number>;
+  bytes_written: ColumnType<number, number | undefined, number>;
+  /** Position of its `export.created` entry in the institution's audit chain. */
+  audit_n: number | null;
+  /** The audit anchor (TSA time-stamp of the chain head) made for this export. */
+  anchor_id: string | null;
+  /** SHA-256 of the whole archive as sent, once done. */
+  sha256: string | null;
+  error_code: string | null;
+  created_at: string;
+  updated_at: string;
+  finished_at: string | null;
+}
+
 export interface Database {
   institutions: InstitutionsTable;
   api_keys: ApiKeysTable;
@@ -200,6 +223,7 @@ export interface Database {
   audit_log: AuditLogTable;
   audit_heads: AuditHeadsTable;
   audit_anchors: AuditAnchorsTable;
+  exports: ExportsTable;
 }
 
 export type InstitutionRow = Selectable<InstitutionsTable>;
@@ -212,3 +236,5 @@ export type LetterRow = Selectable<LettersTable>;
 export type NewLetterRow = Insertable<LettersTable>;
 export type LetterUpdate = Updateable<LettersTable>;
 export type AuditRow = Selectable<AuditLogTable>;
+export type AuditAnchorRow = Selectable<AuditAnchorsTable>;
+export type ExportRow = Selectable<ExportsTable>;

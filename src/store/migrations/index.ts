@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as foundation from './2026-11-25-001-foundation';
+import * as exportsTable from './2026-11-25-070-exports';
 
 /**
  * Every migration, by name; names sort in the order they run. Add a file named
@@ -7,4 +8,5 @@ import * as foundation from './2026-11-25-001-foundation';
  */
 export const migrations: Record<string, Migration> = {
   '2026-11-25-001-foundation': foundation,
+  '2026-11-25-070-exports': exportsTable,
 };

@@ -49,15 +49,17 @@ async function append(trx: Transaction<Database>, entry: NewAuditEntry): Promise
   return { ...full, prevHash: head.hash, hash };
 }
 
-/** The chain of one institution in order, read in pages so memory stays flat. */
-export async function* readAuditChain(db: Db, institutionId: string, pageSize = 1000): AsyncGenerator<ChainedAuditEntry> {
+/** The chain of one institution in order (up to entry `upToN` when given), read in pages so memory stays flat. */
+export async function* readAuditChain(db: Db, institutionId: string, pageSize = 1000, upToN?: number): AsyncGenerator<ChainedAuditEntry> {
   let after = 0;
   for (;;) {
-    const rows = await db
+    let q = db
       .selectFrom('audit_log')
       .selectAll()
       .where('institution_id', '=', institutionId)
-      .where('n', '>', after)
+      .where('n', '>', after);
+    if (upToN !== undefined) q = q.where('n', '<=', upToN);
+    const rows = await q
       .orderBy('n')
       .limit(pageSize)
       .execute();
@@ -105,4 +107,98 @@ function toEntry(row: AuditRow): ChainedAuditEntry {
     prevHash: row.prev_hash,
     hash: row.hash,
   };
+}
+
+/** An RFC 3161 time-stamp over a chain head, kept so rewriting history would need the TSA's key too. */
+export interface AuditAnchor {
+  id: string;
+  institutionId: string;
+  /** The head it covers: entry `n`, whose hash is `headHash`. */
+  n: number;
+  headHash: string;
+  /** DER of the TimeStampToken, base64. */
+  token: string;
+  genTime: string;
+  tsa: string;
+  createdAt: string;
+}
+
+export async function insertAuditAnchor(db: Db, a: AuditAnchor): Promise<void> {
+  await db
+    .insertInto('audit_anchors')
+    .values({
+      id: a.id,
+      institution_id: a.institutionId,
+      n: a.n,
+      head_hash: a.headHash,
+      token: a.token,
+      gen_time: a.genTime,
+      tsa: a.tsa,
+      created_at: a.createdAt,
+    })
+    .execute();
+}
+
+/** The institution's anchors in chain order, up to entry `upToN` when given. */
+export async function listAuditAnchors(db: Db, institutionId: string, upToN?: number): Promise<AuditAnchor[]> {
+  let q = db.selectFrom('audit_anchors').selectAll().where('institution_id', '=', institutionId);
+  if (upToN !== undefined) q = q.where('n', '<=', upToN);
+  const rows = await q.orderBy('n').orderBy('created_at').execute();
+  return rows.map((r) => ({
+    id: r.id,
+    institutionId: r.institution_id,
+    n: r.n,
+    headHash: r.head_hash,
+    token: r.token,
+    genTime: r.gen_time,
+    tsa: r.tsa,
+    createdAt: r.created_at,
+  }));
+}
+
+/** The highest entry any anchor covers (0 when none). */
+export async function lastAnchoredN(db: Db, institutionId: string): Promise<number> {
+  const row = await db
+    .selectFrom('audit_anchors')
+    .select((eb) => eb.fn.max<number | null>('n').as('n'))
+    .where('institution_id', '=', institutionId)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+/**
+ * Institutions whose chain has entries after its last anchor, other than the record of that
+ * anchoring itself — anchoring an idle chain again and again would only anchor its own records.
+ */
+export async function institutionsWithUnanchoredEntries(db: Db, anchoredAction: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('audit_log as l')
+    .select('l.institution_id')
+    .distinct()
+    .where('l.action', '!=', anchoredAction)
+    .where((eb) =>
+      eb(
+        'l.n',
+        '>',
+        eb.fn.coalesce(
+          eb.selectFrom('audit_anchors as a').select((e) => e.fn.max<number>('a.n').as('m')).whereRef('a.institution_id', '=', 'l.institution_id'),
+          eb.val(0),
+        ),
+      ),
+    )
+    .execute();
+  return rows.map((r) => r.institution_id).sort();
+}
+
+/** The numbers of the entries about any of these objects, in chain order. */
+export async function auditEntryNumbersFor(db: Db, institutionId: string, objects: ReadonlyArray<{ type: string; id: string }>): Promise<number[]> {
+  if (!objects.length) return [];
+  const rows = await db
+    .selectFrom('audit_log')
+    .select('n')
+    .where('institution_id', '=', institutionId)
+    .where((eb) => eb.or(objects.map((o) => eb.and([eb('object_type', '=', o.type), eb('object_id', '=', o.id)]))))
+    .orderBy('n')
+    .execute();
+  return rows.map((r) => r.n);
 }
