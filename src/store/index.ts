@@ -9,4 +9,5 @@ export * from './repositories/institutions';
 export * from './repositories/api-keys';
 export * from './repositories/users';
 export * from './repositories/audit';
+export * from './repositories/register';
 export { isUniqueViolation } from './errors';

@@ -1,8 +1,9 @@
 import type { ApiRouter } from '../api-router';
 import { accessRoutes } from './access';
+import { registerRoutes } from './register';
 
 /**
  * Every `/api/v1` route module. A domain's HTTP face is one file here that calls `api.route`
  * for each endpoint; add it to this list.
  */
-export const apiRouteModules: Array<(api: ApiRouter) => void> = [accessRoutes];
+export const apiRouteModules: Array<(api: ApiRouter) => void> = [accessRoutes, registerRoutes];

@@ -190,15 +190,15 @@ export async function institutionsWithUnanchoredEntries(db: Db, anchoredAction: 
   return rows.map((r) => r.institution_id).sort();
 }
 
-/** The numbers of the entries about any of these objects, in chain order. */
-export async function auditEntryNumbersFor(db: Db, institutionId: string, objects: ReadonlyArray<{ type: string; id: string }>): Promise<number[]> {
+/** The entries about any of these objects, in chain order. */
+export async function auditEntriesAbout(db: Db, institutionId: string, objects: ReadonlyArray<{ type: string; id: string }>): Promise<ChainedAuditEntry[]> {
   if (!objects.length) return [];
   const rows = await db
     .selectFrom('audit_log')
-    .select('n')
+    .selectAll()
     .where('institution_id', '=', institutionId)
     .where((eb) => eb.or(objects.map((o) => eb.and([eb('object_type', '=', o.type), eb('object_id', '=', o.id)]))))
     .orderBy('n')
     .execute();
-  return rows.map((r) => r.n);
+  return rows.map(toEntry);
 }

@@ -1,0 +1,29 @@
+import { auditEntriesAbout, findRegisteredLetter, type Db, type LetterRow } from '../store';
+import { attachmentIdsOf } from './letter-view';
+
+/** The objects whose audit entries make up a letter's history: the letter, its case, its materials. */
+export function historyObjectsOf(row: LetterRow): Array<{ type: string; id: string }> {
+  return [
+    { type: 'letter', id: row.id },
+    { type: 'case', id: row.case_id },
+    ...attachmentIdsOf(row).map((id) => ({ type: 'attachment', id })),
+  ];
+}
+
+export interface HistoryEntry {
+  n: number;
+  at: string;
+  actor: string;
+  action: string;
+  objectType: string | null;
+  objectId: string | null;
+  details: Record<string, string | number | boolean | null>;
+}
+
+/** The audit entries about a letter of this institution; undefined when there is no such letter. */
+export async function letterHistory(db: Db, institutionId: string, letterId: string): Promise<HistoryEntry[] | undefined> {
+  const row = await findRegisteredLetter(db, institutionId, letterId);
+  if (!row) return undefined;
+  const entries = await auditEntriesAbout(db, institutionId, historyObjectsOf(row));
+  return entries.map((e) => ({ n: e.n, at: e.at, actor: e.actor, action: e.action, objectType: e.objectType, objectId: e.objectId, details: e.details }));
+}

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+
+export const letterStatuses = ['draft', 'signed', 'queued', 'sent', 'failed', 'cancelled'] as const;
+
+/** The CONTRACT `letter` object as the register shows it. */
+export const letterViewSchema = z
+  .object({
+    id: z.string(),
+    caseId: z.string(),
+    registrationNumber: z.string(),
+    recipient: z.object({ key: z.string(), name: z.string(), emails: z.array(z.string()) }),
+    grounds: z.array(z.string()),
+    status: z.enum(letterStatuses),
+    template: z.object({ id: z.string(), version: z.string() }),
+    pdf: z.object({ sha256: z.string(), size: z.number().int() }),
+    attachments: z.array(z.object({ id: z.string(), filename: z.string(), sha256: z.string(), size: z.number().int() })),
+    signedAt: z.string().optional(),
+    timestamp: z.object({ genTime: z.string(), tsa: z.string() }).optional(),
+    sentAt: z.string().optional(),
+    messageId: z.string().optional(),
+    attempts: z.number().int(),
+    lastError: z.string().optional(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'RegisterLetter' });
