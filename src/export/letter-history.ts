@@ -1,3 +1,4 @@
+import type { AuditEntry } from '../audit';
 import { auditEntriesAbout, findRegisteredLetter, type Db, type LetterRow } from '../store';
 import { attachmentIdsOf } from './letter-view';
 
@@ -10,15 +11,7 @@ export function historyObjectsOf(row: LetterRow): Array<{ type: string; id: stri
   ];
 }
 
-export interface HistoryEntry {
-  n: number;
-  at: string;
-  actor: string;
-  action: string;
-  objectType: string | null;
-  objectId: string | null;
-  details: Record<string, string | number | boolean | null>;
-}
+export type HistoryEntry = Pick<AuditEntry, 'n' | 'at' | 'actor' | 'action' | 'objectType' | 'objectId' | 'details'>;
 
 /** The audit entries about a letter of this institution; undefined when there is no such letter. */
 export async function letterHistory(db: Db, institutionId: string, letterId: string): Promise<HistoryEntry[] | undefined> {
