@@ -4,6 +4,7 @@ import { loadScheme, type Scheme } from './cases';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import { createLogger, type Logger } from './logger';
+import { createMailTransport, OutboxWorker, type MailTransport } from './mail';
 import { Metrics } from './metrics';
 import {
   FsBlobStore,
@@ -29,6 +30,8 @@ export interface BackgroundWorker {
   start(): void;
   /** Finishes the item in hand, then resolves. */
   stop(): Promise<void>;
+  /** There is work now: look at once instead of at the next poll (optional). */
+  wake?(): void;
 }
 
 /**
@@ -50,6 +53,8 @@ export interface Deps {
   scheme: Scheme;
   readiness: ReadinessCheck[];
   workers: BackgroundWorker[];
+  /** Outgoing mail: the transport letters leave by (SMTP or .eml capture) and the outbox worker (also in `workers`). */
+  mail: { transport: MailTransport; outbox: OutboxWorker };
   /** Releases everything opened here, last opened first. */
   close(): Promise<void>;
 }
@@ -76,6 +81,12 @@ export async function createDeps(config: Config, opts: DepsOptions = {}): Promis
     }
     const blobs: BlobStore = new FsBlobStore(path.join(config.dataDir, 'blobs'));
     const metrics = new Metrics({ defaultMetrics: opts.defaultMetrics ?? false });
+    const audit = new AuditLog(database.db, clock);
+    const transport = createMailTransport(config);
+    closers.push(() => transport.close());
+    const outbox = new OutboxWorker({
+      db: database.db, blobs, audit, metrics, logger, clock, mail: config.mail, transport, random: Math.random,
+    });
     const deps: Deps = {
       config,
       logger,
@@ -84,14 +95,15 @@ export async function createDeps(config: Config, opts: DepsOptions = {}): Promis
       db: database.db,
       blobs,
       sealer: plainSealer,
-      audit: new AuditLog(database.db, clock),
+      audit,
       metrics,
       scheme,
       readiness: [
         { name: 'database', check: () => pingDatabase(database.db) },
         { name: 'storage', check: () => blobs.ping() },
       ],
-      workers: [],
+      workers: [outbox],
+      mail: { transport, outbox },
       close: async () => {
         for (const close of closers.reverse()) await close();
       },

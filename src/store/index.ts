@@ -11,3 +11,4 @@ export * from './repositories/users';
 export * from './repositories/audit';
 export * from './repositories/register';
 export { isUniqueViolation } from './errors';
+export * from './repositories/outbox';

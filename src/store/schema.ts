@@ -143,6 +143,10 @@ export interface LettersTable {
   eml_sha256: string | null;
   transport: string | null;
   sent_at: string | null;
+  /** JSON: { from, to: string[], accepted: string[] } — the SMTP envelope fixed at queueing. */
+  mail_envelope: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The worker holding the `sending` lease (see `locked_until`). */
+  lease_owner: ColumnType<string | null, string | null | undefined, string | null>;
   cancelled_at: string | null;
   cancel_reason: string | null;
 }

@@ -1,0 +1,12 @@
+/** Outgoing mail: composing a signed letter's message, the durable outbox, and the transports. */
+export { queueLetter, type QueueContext, type QueueOutcome } from './queue-letter';
+export { OutboxWorker, type OutboxWorkerOptions } from './outbox-worker';
+export { deliverLetter, type DeliveryContext, type DeliveryResult } from './deliver-letter';
+export { createMailTransport } from './create-transport';
+export { CaptureTransport } from './capture-transport';
+export { SmtpTransport, type SmtpOptions } from './smtp-transport';
+export type { MailTransport, DeliveryReceipt, Envelope } from './mail-transport';
+export { letterMessage, letterFileName, letterMessageId, type LetterToSend, type MessageSpec, type StoredPart } from './letter-message';
+export { composeMessage } from './compose-message';
+export { classifyFailure, type DeliveryFailure } from './delivery-failure';
+export { retryDelayMs } from './backoff';

@@ -1,0 +1,144 @@
+import type { Principal } from '../access';
+import type { AuditLog } from '../audit';
+import type { Clock } from '../clock';
+import { AppError } from '../errors';
+import {
+  enqueueLetter,
+  findInstitution,
+  findLetterForOutbox,
+  findOutboxMaterials,
+  requeueFailedLetter,
+  type BlobStore,
+  type Db,
+  type LetterForOutbox,
+} from '../store';
+import { composeMessage } from './compose-message';
+import { letterMessage, letterMessageId } from './letter-message';
+
+export interface QueueContext {
+  db: Db;
+  blobs: BlobStore;
+  audit: AuditLog;
+  clock: Clock;
+  mailFrom: string;
+  /** The letter's title in Latvian ("Par …"), as the letters domain words it. */
+  titleOf(letter: LetterForOutbox): string | Promise<string>;
+  /** Tells the outbox worker there is work, so it need not wait for its next poll. */
+  nudge?(): void;
+}
+
+/** What `queueLetter` did: queued a signed letter, re-queued a failed one, or found it already queued. */
+export type QueueOutcome = 'queued' | 'requeued' | 'already_queued';
+
+/**
+ * Puts a letter in the outbox. A `signed` letter gets its message built now — Message-ID,
+ * headers, the signed PDF and every work material — and those bytes are stored before any
+ * attempt, so every attempt sends exactly them. A `failed` letter is queued again with the same
+ * message (a signer's retry). A letter already queued or being sent is left as it is, so a
+ * repeated call is harmless. Anything else is a WRONG_STATE.
+ */
+export async function queueLetter(
+  ctx: QueueContext,
+  principal: Principal,
+  letterId: string,
+  opts: { requestId?: string } = {},
+): Promise<QueueOutcome> {
+  const letter = await findLetterForOutbox(ctx.db, principal.institutionId, letterId);
+  if (!letter) throw new AppError('LETTER_NOT_FOUND', 'No letter with this id in your institution.');
+  const audited = (details: Record<string, string | number | boolean>) => ({
+    action: 'letter.queued' as const,
+    actor: principal,
+    institutionId: principal.institutionId,
+    object: { type: 'letter', id: letter.id },
+    requestId: opts.requestId,
+    details,
+  });
+
+  switch (letter.status) {
+    case 'queued':
+    case 'sending':
+      return 'already_queued';
+    case 'failed': {
+      const at = ctx.clock.now().toISOString();
+      const done = await ctx.db.transaction().execute(async (trx) => {
+        if (!(await requeueFailedLetter(trx, { letterId: letter.id, institutionId: letter.institutionId, at }))) return false;
+        await ctx.audit.record(audited({ requeued: true }), trx);
+        return true;
+      });
+      if (!done) return settled(ctx, principal, letterId);
+      ctx.nudge?.();
+      return 'requeued';
+    }
+    case 'signed':
+      break;
+    default:
+      throw wrongState(letter.status);
+  }
+
+  const institution = await findInstitution(ctx.db, letter.institutionId);
+  if (!institution) throw new AppError('INSTITUTION_NOT_FOUND', 'The letter\'s institution is not registered.');
+  const materials = await findOutboxMaterials(ctx.db, letter.institutionId, letter.attachmentIds);
+  const purged = materials.filter((m) => m.purged);
+  if (materials.length !== letter.attachmentIds.length || purged.length) {
+    throw new AppError(
+      'WRONG_STATE',
+      `${letter.attachmentIds.length - materials.length + purged.length} work material(s) the letter lists are no longer stored; the letter cannot be sent with them. Cancel it and prepare a new one.`,
+    );
+  }
+
+  const now = ctx.clock.now();
+  const spec = letterMessage(
+    {
+      letterId: letter.id,
+      registrationNumber: letter.registrationNumber,
+      title: await ctx.titleOf(letter),
+      recipient: letter.recipient,
+      pdf: letter.pdf,
+      materials,
+    },
+    { mailFrom: ctx.mailFrom, institution },
+    { messageId: letterMessageId(letter.id, ctx.mailFrom), date: now },
+  );
+  const eml = await composeMessage(spec, ctx.blobs);
+  const at = now.toISOString();
+  const queued = await ctx.db.transaction().execute(async (trx) => {
+    const ok = await enqueueLetter(trx, {
+      letterId: letter.id,
+      institutionId: letter.institutionId,
+      messageId: spec.messageId,
+      emlKey: eml.key,
+      emlSha256: eml.sha256,
+      envelope: { from: spec.from.address, to: spec.to.map((t) => t.address), accepted: [] },
+      at,
+    });
+    if (ok) {
+      await ctx.audit.record(audited({ requeued: false, attachments: spec.attachments.length, messageBytes: eml.size }), trx);
+    }
+    return ok;
+  });
+  if (!queued) {
+    // Another call queued it first, with its own copy of the message: drop ours unless the
+    // two copies are the same bytes (the same millisecond), and so the same stored file.
+    const winner = await findLetterForOutbox(ctx.db, principal.institutionId, letterId);
+    if (winner?.emlKey !== eml.key) await ctx.blobs.delete(eml.key);
+    return settled(ctx, principal, letterId);
+  }
+  ctx.nudge?.();
+  return 'queued';
+}
+
+/** After losing a race to another call: answer what that call made of the letter. */
+async function settled(ctx: QueueContext, principal: Principal, letterId: string): Promise<QueueOutcome> {
+  const now = await findLetterForOutbox(ctx.db, principal.institutionId, letterId);
+  if (now && (now.status === 'queued' || now.status === 'sending')) return 'already_queued';
+  throw wrongState(now?.status ?? 'missing');
+}
+
+function wrongState(status: string): AppError {
+  const why: Record<string, string> = {
+    draft: 'The letter is a draft: sign it before sending it.',
+    sent: 'The letter was already sent; it is not sent twice.',
+    cancelled: 'The letter was cancelled; cancelled letters are never sent.',
+  };
+  return new AppError('WRONG_STATE', why[status] ?? `A letter in state "${status}" cannot be sent; only signed letters can.`);
+}
