@@ -31,7 +31,11 @@ export interface Config {
     requestTimeoutMs: number;
     rateLimitPerMinute: number;
   };
-  mail: { maxAttempts: number; retryBaseMs: number; pollMs: number };
+  /**
+   * The outbox: attempts per letter, the first retry delay (doubling, with jitter), how often an
+   * idle worker looks, and how long a worker that stops answering (a crash) keeps its letters.
+   */
+  mail: { maxAttempts: number; retryBaseMs: number; pollMs: number; leaseMs: number };
   sessionTtlMinutes: number;
   retentionDays: number;
   auditAnchorMinutes: number;
@@ -88,6 +92,7 @@ const envSchema = z.object({
   MAIL_MAX_ATTEMPTS: positiveInt(8),
   MAIL_RETRY_BASE_MS: positiveInt(30_000),
   MAIL_POLL_MS: positiveInt(2_000),
+  MAIL_LEASE_MS: positiveInt(120_000),
   SESSION_TTL_MINUTES: positiveInt(480),
   RETENTION_DAYS: positiveInt(5 * 365),
   AUDIT_ANCHOR_MINUTES: positiveInt(60),
@@ -150,7 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
       requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
       rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     },
-    mail: { maxAttempts: e.MAIL_MAX_ATTEMPTS, retryBaseMs: e.MAIL_RETRY_BASE_MS, pollMs: e.MAIL_POLL_MS },
+    mail: { maxAttempts: e.MAIL_MAX_ATTEMPTS, retryBaseMs: e.MAIL_RETRY_BASE_MS, pollMs: e.MAIL_POLL_MS, leaseMs: e.MAIL_LEASE_MS },
     sessionTtlMinutes: e.SESSION_TTL_MINUTES,
     retentionDays: e.RETENTION_DAYS,
     auditAnchorMinutes: e.AUDIT_ANCHOR_MINUTES,

@@ -84,9 +84,10 @@ export async function createDeps(config: Config, opts: DepsOptions = {}): Promis
     const audit = new AuditLog(database.db, clock);
     const transport = createMailTransport(config);
     closers.push(() => transport.close());
-    const outbox = new OutboxWorker({
-      db: database.db, blobs, audit, metrics, logger, clock, mail: config.mail, transport, random: Math.random,
-    });
+    const outbox = new OutboxWorker(
+      { db: database.db, blobs, audit, metrics, logger, clock, mail: config.mail, transport, random: Math.random },
+      { leaseMs: config.mail.leaseMs },
+    );
     const deps: Deps = {
       config,
       logger,

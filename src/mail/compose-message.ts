@@ -28,8 +28,10 @@ export async function composeMessage(spec: MessageSpec, blobs: BlobStore): Promi
     replyTo: spec.replyTo,
     to: spec.to,
     subject: spec.subject,
-    text: spec.text,
-    html: spec.html,
+    // SMTP carries lines ending in CRLF; nodemailer leaves a body's own bare LFs alone when it
+    // builds, and the relay would get CRLFs. Store what will be sent: CRLF throughout.
+    text: crlf(spec.text),
+    html: crlf(spec.html),
     headers: { 'Content-Language': 'lv' },
     attachments: measured.map(({ part, stream }) => ({
       filename: part.filename,
@@ -59,6 +61,10 @@ export async function composeMessage(spec: MessageSpec, blobs: BlobStore): Promi
     );
   }
   return stored;
+}
+
+function crlf(s: string): string {
+  return s.replace(/\r?\n/g, '\r\n');
 }
 
 function measure(source: Readable): { stream: Readable; result: () => { sha256: string; size: number } } {

@@ -21,16 +21,16 @@ interface TransportError {
 /**
  * Reads a transport error. A 5xx reply to the message or its recipients is permanent (nodemailer
  * marks it: every 5yz except 503). Everything else — refused or dropped connections, timeouts,
- * DNS, TLS, 4xx — is temporary. So are authentication failures even when the relay answers 535:
- * they are the relay's configuration, not this letter's fault, and the letter must go out once
- * an operator fixes it.
+ * DNS, 4xx — is temporary. So are a failed login and a failed or refused STARTTLS even when the
+ * relay answers 5xx (535, or 500 to STARTTLS): they are the relay's configuration, not this
+ * letter's fault, and the letter must go out once an operator fixes it.
  */
 export function classifyFailure(err: unknown): DeliveryFailure {
   const e = (err && typeof err === 'object' ? err : {}) as TransportError;
   const code = typeof e.code === 'string' ? e.code : 'ERROR';
   const responseCode = typeof e.responseCode === 'number' ? e.responseCode : undefined;
   const response = typeof e.response === 'string' ? oneLine(e.response, 500) : null;
-  const configuration = code === 'EAUTH' || code === 'ENOAUTH' || code === 'EOAUTH2';
+  const configuration = ['EAUTH', 'ENOAUTH', 'EOAUTH2', 'ETLS', 'EREQUIRETLS'].includes(code);
   const permanent = !configuration && e.permanent === true;
   const text = typeof e.message === 'string' ? e.message : String(err);
   return {

@@ -37,7 +37,7 @@ export class SmtpTransport implements MailTransport {
     });
   }
 
-  async send(message: { envelope: Envelope; raw: Buffer }): Promise<DeliveryReceipt> {
+  async send(message: { envelope: Envelope; raw: Buffer; letterId?: string }): Promise<DeliveryReceipt> {
     const info = await this.mailer.sendMail({ envelope: message.envelope, raw: message.raw });
     const rejectedErrors: NodemailerError[] = (info as { rejectedErrors?: NodemailerError[] }).rejectedErrors ?? [];
     return {

@@ -32,6 +32,8 @@ describe('the message of a signed letter', () => {
     const { row, raw } = await storedMessage(letter.letterId);
     expect(row.status).toBe('queued');
     expect(sha256(raw)).toBe(row.eml_sha256);
+    // Stored exactly as SMTP carries it (CRLF line ends), so what arrives is byte for byte what is kept.
+    expect(raw.toString('latin1')).not.toMatch(/[^\r]\n/);
     const { simpleParser } = await import('mailparser');
     const mail = await simpleParser(raw);
     expect(mail.to && !Array.isArray(mail.to) ? mail.to.value.map((a) => a.address) : []).toEqual(statePolice.emails);

@@ -171,20 +171,20 @@ export async function claimDueLetters(
   c: { now: string; leaseUntil: string; owner: string; limit: number },
 ): Promise<ClaimedLetter[]> {
   const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  // The choice is a materialized CTE: evaluated once. As a plain `IN (subquery)` PostgreSQL may
+  // rescan it per row, and a rescan skips the rows this statement already locked and picks others
+  // — a LIMIT 1 claim then takes two letters.
   const rows = await db
+    .with(
+      (cte) => cte('picked').materialized(),
+      (qb) => {
+        const pick = qb.selectFrom('letters').select('id').where(due(c.now)).orderBy('next_attempt_at').limit(c.limit);
+        return postgres ? pick.forUpdate().skipLocked() : pick;
+      },
+    )
     .updateTable('letters')
     .set((eb) => ({ status: 'sending', locked_until: c.leaseUntil, lease_owner: c.owner, attempts: eb('attempts', '+', 1) }))
-    .where((eb) =>
-      eb('id', 'in', (sub) => {
-        const pick = sub
-          .selectFrom('letters')
-          .select('id')
-          .where(due(c.now))
-          .orderBy('next_attempt_at')
-          .limit(c.limit);
-        return postgres ? pick.forUpdate().skipLocked() : pick;
-      }),
-    )
+    .where('id', 'in', (eb) => eb.selectFrom('picked').select('picked.id'))
     .where(due(c.now))
     .returning(['id', 'institution_id', 'registration_number', 'message_id', 'eml_key', 'eml_sha256', 'mail_envelope', 'attempts'])
     .execute();
