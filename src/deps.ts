@@ -4,7 +4,7 @@ import { loadScheme, type Scheme } from './cases';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import { createLogger, type Logger } from './logger';
-import { createMailTransport, OutboxWorker, type MailTransport } from './mail';
+import { createMailTransport, OutboxWorker, registerOutboxGauge, type MailTransport } from './mail';
 import { Metrics } from './metrics';
 import {
   FsBlobStore,
@@ -88,6 +88,7 @@ export async function createDeps(config: Config, opts: DepsOptions = {}): Promis
       { db: database.db, blobs, audit, metrics, logger, clock, mail: config.mail, transport, random: Math.random },
       { leaseMs: config.mail.leaseMs },
     );
+    registerOutboxGauge(metrics.registry, database.db);
     const deps: Deps = {
       config,
       logger,

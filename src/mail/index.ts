@@ -3,6 +3,7 @@ export { queueLetter, type QueueContext, type QueueOutcome } from './queue-lette
 export { OutboxWorker, type OutboxWorkerOptions } from './outbox-worker';
 export { deliverLetter, type DeliveryContext, type DeliveryResult } from './deliver-letter';
 export { createMailTransport } from './create-transport';
+export { registerOutboxGauge } from './outbox-gauge';
 export { CaptureTransport } from './capture-transport';
 export { SmtpTransport, type SmtpOptions } from './smtp-transport';
 export type { MailTransport, DeliveryReceipt, Envelope } from './mail-transport';
