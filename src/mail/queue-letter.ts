@@ -3,12 +3,13 @@ import type { AuditLog } from '../audit';
 import type { Clock } from '../clock';
 import { AppError } from '../errors';
 import {
+  attachmentsByIds,
   enqueueLetter,
   findInstitution,
   findLetterForOutbox,
-  findOutboxMaterials,
   requeueFailedLetter,
   type BlobStore,
+  type DataSealer,
   type Db,
   type LetterForOutbox,
 } from '../store';
@@ -18,6 +19,8 @@ import { letterMessage, letterMessageId } from './letter-message';
 export interface QueueContext {
   db: Db;
   blobs: BlobStore;
+  /** Opens the materials' file names (sealed at rest). */
+  sealer: DataSealer;
   audit: AuditLog;
   clock: Clock;
   mailFrom: string;
@@ -77,14 +80,20 @@ export async function queueLetter(
 
   const institution = await findInstitution(ctx.db, letter.institutionId);
   if (!institution) throw new AppError('INSTITUTION_NOT_FOUND', 'The letter\'s institution is not registered.');
-  const materials = await findOutboxMaterials(ctx.db, letter.institutionId, letter.attachmentIds);
-  const purged = materials.filter((m) => m.purged);
-  if (materials.length !== letter.attachmentIds.length || purged.length) {
+  const found = await attachmentsByIds(ctx.db, letter.institutionId, letter.attachmentIds);
+  const live = letter.attachmentIds.flatMap((id) => {
+    const a = found.get(id);
+    return a && !a.purged_at ? [a] : [];
+  });
+  if (live.length !== letter.attachmentIds.length) {
     throw new AppError(
       'WRONG_STATE',
-      `${letter.attachmentIds.length - materials.length + purged.length} work material(s) the letter lists are no longer stored; the letter cannot be sent with them. Cancel it and prepare a new one.`,
+      `${letter.attachmentIds.length - live.length} work material(s) the letter lists are no longer stored; the letter cannot be sent with them. Cancel it and prepare a new one.`,
     );
   }
+  const materials = live.map((a) => ({
+    filename: ctx.sealer.open(a.filename), contentType: a.content_type, size: a.size, sha256: a.sha256, blobKey: a.blob_key,
+  }));
 
   const now = ctx.clock.now();
   const spec = letterMessage(

@@ -6,8 +6,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import PDFDocument from 'pdfkit';
 import type { Deps } from '../../src/deps';
-import type { Db } from '../../src/store';
-import type { BlobStore } from '../../src/store';
+import type { BlobStore, DataSealer, Db } from '../../src/store';
 
 export const socialService = { key: 'social_service', name: 'Aizkraukles novada Sociālais dienests', emails: ['soccentrs@aizkraukle.lv'] };
 export const statePolice = {
@@ -51,7 +50,7 @@ let seq = 0;
 
 /** Inserts a case, its materials and a `signed` letter for them, as the other domains would have. */
 export async function seedSignedLetter(
-  deps: Pick<Deps, 'db' | 'blobs' | 'clock'>,
+  deps: Pick<Deps, 'db' | 'blobs' | 'clock' | 'sealer'>,
   opts: {
     institutionId: string;
     registerPrefix?: string;
@@ -72,7 +71,7 @@ export async function seedSignedLetter(
     .execute();
   const materials: FixtureLetter['materials'] = [];
   for (const m of opts.materials ?? defaultMaterials()) {
-    materials.push({ ...m, ...(await insertMaterial(deps.db, deps.blobs, opts.institutionId, caseId, m, now)) });
+    materials.push({ ...m, ...(await insertMaterial(deps, opts.institutionId, caseId, m, now)) });
   }
   const pdf = opts.pdf ?? (await twoPagePdf());
   const stored = await deps.blobs.put(pdf);
@@ -130,13 +129,16 @@ function defaultMaterials(): FixtureMaterial[] {
   ];
 }
 
-async function insertMaterial(db: Db, blobs: BlobStore, institutionId: string, caseId: string, m: FixtureMaterial, now: string) {
-  const stored = await blobs.put(m.content);
+async function insertMaterial(
+  deps: { db: Db; blobs: BlobStore; sealer: DataSealer }, institutionId: string, caseId: string, m: FixtureMaterial, now: string,
+) {
+  const stored = await deps.blobs.put(m.content);
   const id = randomUUID();
-  await db
+  await deps.db
     .insertInto('attachments')
     .values({
-      id, case_id: caseId, institution_id: institutionId, filename: m.filename, content_type: m.contentType ?? 'application/octet-stream',
+      // File names are sealed at rest, as the cases domain stores them.
+      id, case_id: caseId, institution_id: institutionId, filename: deps.sealer.seal(m.filename), content_type: m.contentType ?? 'application/octet-stream',
       size: stored.size, sha256: stored.sha256, blob_key: stored.key, created_by: 'fixture', created_at: now, purged_at: null,
     })
     .execute();

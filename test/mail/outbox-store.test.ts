@@ -6,6 +6,7 @@ import {
   migrateToLatest,
   openDatabase,
   outboxCounts,
+  plainSealer,
   recordDelivered,
   recordFailed,
   recordRetry,
@@ -41,7 +42,7 @@ describe.each(dialects)('outbox store on %s', (dialect) => {
   });
 
   const queued = async (n: number, whenMs = 0): Promise<string[]> => {
-    const deps = { db: handle.db, blobs: new FsBlobStore(path.join(tdb.dataDir, 'blobs')), clock };
+    const deps = { db: handle.db, blobs: new FsBlobStore(path.join(tdb.dataDir, 'blobs')), clock, sealer: plainSealer };
     const ids: string[] = [];
     for (let i = 0; i < n; i++) {
       const { letterId } = await seedSignedLetter(deps, { institutionId, materials: [] });

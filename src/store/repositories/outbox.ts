@@ -64,34 +64,6 @@ export async function findLetterForOutbox(db: Db, institutionId: string, letterI
   };
 }
 
-export interface OutboxMaterial {
-  id: string;
-  filename: string;
-  contentType: string;
-  size: number;
-  sha256: string;
-  blobKey: string;
-  purged: boolean;
-}
-
-/** The work materials a letter lists, in the letter's order; ids of another institution are not found. */
-export async function findOutboxMaterials(db: Db, institutionId: string, ids: string[]): Promise<OutboxMaterial[]> {
-  if (ids.length === 0) return [];
-  const rows = await db
-    .selectFrom('attachments')
-    .select(['id', 'filename', 'content_type', 'size', 'sha256', 'blob_key', 'purged_at'])
-    .where('institution_id', '=', institutionId)
-    .where('id', 'in', ids)
-    .execute();
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  return ids.flatMap((id) => {
-    const r = byId.get(id);
-    return r
-      ? [{ id: r.id, filename: r.filename, contentType: r.content_type, size: r.size, sha256: r.sha256, blobKey: r.blob_key, purged: r.purged_at !== null }]
-      : [];
-  });
-}
-
 /**
  * Puts a signed letter in the outbox with its message already built: the Message-ID and the
  * stored bytes are fixed here, before any attempt. False when the letter is no longer `signed`.
