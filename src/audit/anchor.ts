@@ -12,8 +12,12 @@ import type { AnchorTimestamper } from './timestamps';
  * Binding all three means a token cannot be moved to another chain or another position.
  */
 export function anchorDigest(institutionId: string, n: number, headHash: string): Buffer {
-  const statement = canonicalJson({ kind: 'sutne-audit-anchor', version: 1, institutionId, n, hash: headHash });
-  return createHash('sha256').update(statement, 'utf8').digest();
+  return createHash('sha256').update(anchorStatement(institutionId, n, headHash), 'utf8').digest();
+}
+
+/** The text whose SHA-256 the TSA stamps (shown in exports, so anyone can recompute the digest). */
+export function anchorStatement(institutionId: string, n: number, headHash: string): string {
+  return canonicalJson({ kind: 'sutne-audit-anchor', version: 1, institutionId, n, hash: headHash });
 }
 
 export interface AnchorContext {

@@ -2,7 +2,7 @@
 export { AuditLog, type AuditAction, type AuditEvent, type AuditReport, type InstitutionAuditReport } from './audit-log';
 export { canonicalJson } from './canonical-json';
 export { checkChain, entryHash, GENESIS_HASH, type AuditEntry, type ChainedAuditEntry, type ChainCheck } from './chain';
-export { anchorChain, anchorDigest, type AnchorContext } from './anchor';
+export { anchorChain, anchorDigest, anchorStatement, type AnchorContext } from './anchor';
 export { auditAnchorWorker, ANCHOR_ACTOR } from './anchor-worker';
 export { checkAnchoredChain, type AnchoredChainCheck, type AnchorReport } from './verify-audit';
 export type { AnchorTimestamper, TimestampTokenVerifier, TokenVerdict } from './timestamps';

@@ -10,5 +10,6 @@ export * from './repositories/api-keys';
 export * from './repositories/users';
 export * from './repositories/audit';
 export * from './repositories/register';
+export * from './repositories/exports';
 export { isUniqueViolation } from './errors';
 export * from './repositories/outbox';

@@ -1,0 +1,280 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Readable, Transform, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Principal } from '../access/principal';
+import { actorOf } from '../access/principal';
+import { anchorChain, anchorStatement, type AnchorTimestamper, type AuditLog, type ChainedAuditEntry } from '../audit';
+import type { Clock } from '../clock';
+import { AppError } from '../errors';
+import type { Logger } from '../logger';
+import type { Metrics } from '../metrics';
+import {
+  auditEntriesAbout, attachmentsByIds, countRegister, exportIdTaken, findInstitution, insertExport, iterateRegister,
+  listAuditAnchors, readAuditChain, updateExport, type AuditAnchor, type BlobStore, type Db, type LetterRow, type RegisterFilter,
+} from '../store';
+import { AUDIT_ANCHORS, AUDIT_CHAIN, MANIFEST_CSV, MANIFEST_JSON, README_PATH, anchorTokenPath, letterFolder, materialPath } from './archive-paths';
+import { historyObjectsOf } from './letter-history';
+import { attachmentIdsOf, letterViewOf } from './letter-view';
+import { ManifestSpool, type ManifestHead, type ManifestLetter } from './manifest';
+import { exportReadme } from './readme';
+import { registerFilterOf } from './register';
+import { ZipWriter, type WrittenFile } from './zip-writer';
+
+export interface ExportDeps {
+  db: Db;
+  blobs: BlobStore;
+  clock: Clock;
+  audit: AuditLog;
+  metrics: Metrics;
+  logger: Logger;
+  tsa: AnchorTimestamper;
+  /** Where the manifests are spooled while the archive is made (the system's temporary folder by default). */
+  tmpDir?: string;
+}
+
+/** What to export: the register's filters; by default the letters that were sent. */
+export interface ExportFilters {
+  from?: string | undefined;
+  to?: string | undefined;
+  recipient?: string | undefined;
+  status?: string[] | undefined;
+}
+
+export interface ExportRequest {
+  institutionId: string;
+  filters: ExportFilters;
+  by: Principal | string;
+  requestId?: string | undefined;
+  /** Chosen by the caller to follow the export's progress (`GET /exports/{id}`); a new id otherwise. */
+  exportId?: string | undefined;
+}
+
+export interface ExportProgress {
+  lettersDone: number;
+  lettersTotal: number;
+  bytesWritten: number;
+}
+
+export interface ExportResult extends ExportProgress {
+  sha256: string;
+  files: number;
+}
+
+/** An export whose audit entry and time-stamp are made; its archive is written by `writeTo`. */
+export interface PreparedExport {
+  id: string;
+  lettersTotal: number;
+  /** A file name for the archive: `sutne-<institution>-<date>.zip`. */
+  filename: string;
+  writeTo(out: Writable, onProgress?: (p: ExportProgress) => void): Promise<ExportResult>;
+}
+
+export const DEFAULT_EXPORT_STATUSES = ['sent'];
+const PROGRESS_EVERY_MS = 1000;
+
+/**
+ * Starts a bulk export: counts what it will hold, records `export.created` (counts and codes, no
+ * names), and has the TSA time-stamp the audit chain's head, which now includes that entry. Fails
+ * before a byte is written when the institution is unknown or the TSA does not answer.
+ */
+export async function prepareExport(deps: ExportDeps, req: ExportRequest): Promise<PreparedExport> {
+  const institution = await findInstitution(deps.db, req.institutionId);
+  if (!institution) throw new AppError('INSTITUTION_NOT_FOUND', `No institution "${req.institutionId}".`);
+  const id = req.exportId ?? randomUUID();
+  if (req.exportId && (await exportIdTaken(deps.db, id))) {
+    throw new AppError('ALREADY_EXISTS', 'An export with this id was already made; choose a new id for each export.', [{ path: 'exportId', message: 'is already used' }]);
+  }
+  const filters: ExportFilters = { ...req.filters, status: req.filters.status?.length ? req.filters.status : DEFAULT_EXPORT_STATUSES };
+  const filter = registerFilterOf(req.institutionId, filters);
+  const lettersTotal = await countRegister(deps.db, filter);
+  const createdAt = deps.clock.now().toISOString();
+  const actor = typeof req.by === 'string' ? req.by : actorOf(req.by);
+  const recordedFilters = stripUndefined({ ...filters, status: filters.status?.join(',') });
+
+  const entry = await deps.db.transaction().execute(async (trx) => {
+    await insertExport(trx, { id, institutionId: req.institutionId, createdBy: actor, filters: recordedFilters, lettersTotal, createdAt });
+    return deps.audit.record(
+      { action: 'export.created', actor: req.by, institutionId: req.institutionId, object: { type: 'export', id }, requestId: req.requestId, details: { letters: lettersTotal, ...recordedFilters } },
+      trx,
+    );
+  });
+  let anchor: AuditAnchor;
+  try {
+    anchor = (await anchorChain(deps, req.institutionId, req.by, req.requestId))!;
+  } catch (err) {
+    await updateExport(deps.db, id, { state: 'failed', errorCode: err instanceof AppError ? err.code : 'INTERNAL', updatedAt: deps.clock.now().toISOString(), finishedAt: deps.clock.now().toISOString() });
+    throw err;
+  }
+  await updateExport(deps.db, id, { auditN: entry.n, anchorId: anchor.id, updatedAt: deps.clock.now().toISOString() });
+
+  const head: ManifestHead = {
+    format: 'sutne-export',
+    version: 1,
+    exportId: id,
+    createdAt,
+    institution: { id: institution.id, name: institution.name, regNo: institution.regNo },
+    filters: recordedFilters,
+    audit: { exportEntry: entry.n, anchorId: anchor.id, chainEntries: anchor.n, chain: AUDIT_CHAIN, anchors: AUDIT_ANCHORS },
+  };
+  return {
+    id,
+    lettersTotal,
+    filename: `sutne-${institution.id}-${createdAt.slice(0, 10)}.zip`,
+    writeTo: (out, onProgress) => writeArchive(deps, { head, filter, anchor, lettersTotal }, out, onProgress),
+  };
+}
+
+interface Plan {
+  head: ManifestHead;
+  filter: RegisterFilter;
+  anchor: AuditAnchor;
+  lettersTotal: number;
+}
+
+async function writeArchive(deps: ExportDeps, plan: Plan, out: Writable, onProgress?: (p: ExportProgress) => void): Promise<ExportResult> {
+  const { head, anchor } = plan;
+  const institutionId = head.institution.id;
+  const spool = await ManifestSpool.create(deps.tmpDir);
+  const zip = new ZipWriter(new Date(head.createdAt));
+  const archiveHash = createHash('sha256');
+  const progress: ExportProgress = { lettersDone: 0, lettersTotal: plan.lettersTotal, bytesWritten: 0 };
+  const meter = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      archiveHash.update(chunk);
+      progress.bytesWritten += chunk.length;
+      done(null, chunk);
+    },
+  });
+  const delivered = pipeline(zip.output, meter, out);
+  delivered.catch((err: Error) => zip.abort(err));
+  let lastSaved = Date.now();
+  const saveProgress = async (force = false) => {
+    onProgress?.({ ...progress });
+    if (!force && Date.now() - lastSaved < PROGRESS_EVERY_MS) return;
+    lastSaved = Date.now();
+    await updateExport(deps.db, head.exportId, { lettersDone: progress.lettersDone, bytesWritten: progress.bytesWritten, updatedAt: deps.clock.now().toISOString() });
+  };
+
+  try {
+    await spool.addFile(zip.addBuffer(README_PATH, Buffer.from(exportReadme(head, plan.lettersTotal), 'utf8'), true));
+    for await (const row of iterateRegister(deps.db, plan.filter)) {
+      await addLetter(deps, zip, spool, row, anchor.n);
+      progress.lettersDone++;
+      await saveProgress();
+    }
+    await spool.addFile(await zip.addStream(AUDIT_CHAIN, Readable.from(chainLines(readAuditChain(deps.db, institutionId, 1000, anchor.n))), true));
+    const anchors = await listAuditAnchors(deps.db, institutionId, anchor.n);
+    const listed = [];
+    for (const a of anchors) {
+      const file = anchorTokenPath(a.n, a.id);
+      await spool.addFile(zip.addBuffer(file, Buffer.from(a.token, 'base64'), false));
+      const statement = anchorStatement(institutionId, a.n, a.headHash);
+      listed.push({ ...a, statement, digest: createHash('sha256').update(statement, 'utf8').digest('hex'), file });
+    }
+    await spool.addFile(zip.addBuffer(AUDIT_ANCHORS, Buffer.from(`${JSON.stringify(listed, null, 2)}\n`, 'utf8'), true));
+    await spool.close();
+    const csv = await zip.addStream(MANIFEST_CSV, spool.csvStream(), true);
+    await zip.addStream(MANIFEST_JSON, spool.jsonStream(head, [csv]), true);
+    zip.end();
+    await delivered;
+    const result: ExportResult = { ...progress, sha256: archiveHash.digest('hex'), files: spool.summary.files + 2 };
+    const now = deps.clock.now().toISOString();
+    await updateExport(deps.db, head.exportId, { state: 'done', lettersDone: progress.lettersDone, bytesWritten: progress.bytesWritten, sha256: result.sha256, updatedAt: now, finishedAt: now });
+    deps.metrics.exportsMade.inc();
+    onProgress?.({ ...progress });
+    return result;
+  } catch (err) {
+    zip.abort(err instanceof Error ? err : new Error(String(err)));
+    const now = deps.clock.now().toISOString();
+    const code = err instanceof AppError ? err.code : (err as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE' ? 'ABORTED' : 'INTERNAL';
+    await updateExport(deps.db, head.exportId, { state: 'failed', errorCode: code, lettersDone: progress.lettersDone, bytesWritten: progress.bytesWritten, updatedAt: now, finishedAt: now })
+      .catch((e: unknown) => deps.logger.error({ err: e }, 'could not record the failed export'));
+    throw err;
+  } finally {
+    await spool.remove();
+  }
+}
+
+/** One letter's folder: the signed PDF, its materials, the sent message and its metadata. */
+async function addLetter(deps: ExportDeps, zip: ZipWriter, spool: ManifestSpool, row: LetterRow, chainEnd: number): Promise<void> {
+  const folder = letterFolder(row.registration_number);
+  const attachments = await attachmentsByIds(deps.db, row.institution_id, attachmentIdsOf(row));
+  const view = letterViewOf(row, attachments);
+  const hashes = new Map<string, string>();
+  const problems: ManifestLetter['problems'] = [];
+  const put = async (path: string, key: string, compress: boolean): Promise<WrittenFile | undefined> => {
+    let source: Readable;
+    try {
+      source = await deps.blobs.stream(key);
+    } catch (err) {
+      if (!(err instanceof AppError && err.code === 'NOT_FOUND')) throw err;
+      problems.push({ code: 'FILE_MISSING', message: `${path}: the stored file is missing` });
+      deps.logger.error({ letter: row.id, path }, 'export: a stored file is missing');
+      return undefined;
+    }
+    const written = await zip.addStream(path, source, compress);
+    hashes.set(path, written.sha256);
+    await spool.addFile(written);
+    return written;
+  };
+
+  const pdf = await put(`${folder}letter.pdf`, row.pdf_key, false);
+  const materials: Array<{ id: string; filename: string; path: string | null; sha256: string; size: number }> = [];
+  for (const [i, id] of attachmentIdsOf(row).entries()) {
+    const a = attachments.get(id);
+    if (!a) {
+      problems.push({ code: 'MATERIAL_UNKNOWN', message: `material ${id} listed by the letter is not in the store` });
+      continue;
+    }
+    if (a.purged_at) {
+      problems.push({ code: 'MATERIAL_PURGED', message: `${a.filename}: removed by retention on ${a.purged_at}; its hash is kept in letter.json` });
+      materials.push({ id, filename: a.filename, path: null, sha256: a.sha256, size: a.size });
+      continue;
+    }
+    const written = await put(materialPath(folder, i, a.filename), a.blob_key, false);
+    materials.push({ id, filename: a.filename, path: written?.path ?? null, sha256: a.sha256, size: a.size });
+  }
+  const message = row.eml_key ? await put(`${folder}message.eml`, row.eml_key, true) : undefined;
+
+  const entries = (await auditEntriesAbout(deps.db, row.institution_id, historyObjectsOf(row))).filter((e) => e.n <= chainEnd).map((e) => e.n);
+  const metadata = {
+    letter: view,
+    institutionId: row.institution_id,
+    files: {
+      pdf: pdf ? { path: pdf.path, sha256: row.pdf_sha256, size: row.pdf_size } : null,
+      materials,
+      message: message && row.eml_sha256 ? { path: message.path, sha256: row.eml_sha256, messageId: row.message_id, transport: row.transport } : null,
+    },
+    auditEntries: entries,
+  };
+  const metaFile = zip.addBuffer(`${folder}letter.json`, Buffer.from(`${JSON.stringify(metadata, null, 2)}\n`, 'utf8'), true);
+  hashes.set(metaFile.path, metaFile.sha256);
+  await spool.addFile(metaFile);
+  await spool.addLetter(
+    {
+      id: row.id,
+      registrationNumber: row.registration_number,
+      status: view.status,
+      recipient: { key: view.recipient.key, name: view.recipient.name },
+      createdAt: row.created_at,
+      signedAt: row.signed_at,
+      sentAt: row.sent_at,
+      folder,
+      pdf: pdf?.path ?? null,
+      message: message?.path ?? null,
+      metadata: metaFile.path,
+      materials: materials.flatMap((m) => (m.path ? [m.path] : [])),
+      auditEntries: entries,
+      problems,
+    },
+    hashes,
+  );
+}
+
+async function* chainLines(entries: AsyncIterable<ChainedAuditEntry>): AsyncGenerator<string> {
+  for await (const e of entries) yield `${JSON.stringify(e)}\n`;
+}
+
+function stripUndefined(o: Record<string, string | string[] | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== '')) as Record<string, string>;
+}

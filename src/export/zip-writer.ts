@@ -1,0 +1,72 @@
+import { createHash } from 'node:crypto';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import yazl from 'yazl';
+
+/** What was written for one file: the SHA-256 and size of its uncompressed bytes. */
+export interface WrittenFile {
+  path: string;
+  sha256: string;
+  size: number;
+}
+
+/**
+ * A ZIP written as a stream (yazl; ZIP64 where sizes need it). Files are added one at a time and
+ * each `add` resolves once its bytes have gone into the archive, so a caller that awaits each
+ * holds one file's buffers at most, whatever the archive's size.
+ */
+export class ZipWriter {
+  private readonly zip = new yazl.ZipFile();
+  /** The archive's bytes. */
+  readonly output: Readable;
+  private readonly aborted: Promise<never>;
+  private fail!: (err: Error) => void;
+
+  constructor(private readonly mtime: Date) {
+    this.output = this.zip.outputStream as Readable;
+    this.aborted = new Promise<never>((_resolve, reject) => (this.fail = reject));
+    this.aborted.catch(() => undefined);
+    this.zip.on('error', (err: Error) => this.abort(err));
+  }
+
+  /** Stops the archive (its reader went away, or a source failed): every pending `add` rejects. */
+  abort(err: Error): void {
+    this.fail(err);
+    this.output.destroy(err);
+  }
+
+  /** Adds bytes in memory (small files: metadata, README). */
+  addBuffer(path: string, data: Buffer, compress: boolean): WrittenFile {
+    this.zip.addBuffer(data, path, { mtime: this.mtime, compress });
+    return { path, sha256: createHash('sha256').update(data).digest('hex'), size: data.length };
+  }
+
+  /** Adds a stream; resolves when all of it is in the archive, rejects if the source fails. */
+  async addStream(path: string, source: Readable, compress: boolean): Promise<WrittenFile> {
+    const hash = createHash('sha256');
+    let size = 0;
+    const meter = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        hash.update(chunk);
+        size += chunk.length;
+        done(null, chunk);
+      },
+    });
+    // yazl asks for the stream only when the entry before it is done.
+    this.zip.addReadStreamLazy(path, { mtime: this.mtime, compress }, (cb) => cb(null, meter));
+    try {
+      // Resolves once the meter has been read to its end by the archive, not only fed.
+      await Promise.race([pipeline(source, meter), this.aborted]);
+    } catch (err) {
+      source.destroy();
+      meter.destroy();
+      throw err;
+    }
+    return { path, sha256: hash.digest('hex'), size };
+  }
+
+  /** No more files: writes the central directory. */
+  end(): void {
+    this.zip.end();
+  }
+}
