@@ -12,3 +12,4 @@ export type { Scheme, SchemeRecipient, SchemeGround, RoutingRule, Precondition }
 export { routeCase, type Routing, type RoutedRecipient, type RoutingReason } from './route-case';
 export { checkPreconditions, type CaseWarning } from './check-preconditions';
 export { parseCase, prepareCase, caseSchemaFor, type PreparedCase } from './parse-case';
+export { childNameHasher, normaliseChildName } from './child-name-hash';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { childNameHasher } from '../../cases/child-name-hash';
+import { childNameHasher } from '../../cases';
 import { AppError } from '../../errors';
 import { isDayOrInstant, letterHistory, readRegister } from '../../export';
 import type { ApiRouter } from '../api-router';

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { AuditAction } from '../../../src/audit';
-import { childNameHasher } from '../../../src/cases/child-name-hash';
+import { childNameHasher } from '../../../src/cases';
 import type { Deps } from '../../../src/deps';
 
 /**
