@@ -2,9 +2,11 @@ import type { Principal } from '../access/principal';
 import { actorOf } from '../access/principal';
 import type { Clock } from '../clock';
 import type { Db } from '../store';
-import { appendAudit, auditedInstitutions, auditHeads, listAuditAnchors, readAuditChain } from '../store';
+import { appendAudit, auditedInstitutions, auditHeads, listAuditAnchors, readAuditChain, type AuditAnchor } from '../store';
 import type { AuditEntry, ChainCheck, ChainedAuditEntry } from './chain';
-import type { TimestampTokenVerifier } from './timestamps';
+import { AppError } from '../errors';
+import { anchorChain } from './anchor';
+import type { AnchorTimestamper, TimestampTokenVerifier } from './timestamps';
 import { checkAnchoredChain, type AnchoredChainCheck } from './verify-audit';
 
 /** What happened. New actions are added here so the log's vocabulary stays in one place. */
@@ -49,7 +51,27 @@ export interface AuditEvent {
 
 /** The tamper-evident log of everything done with a case or letter. */
 export class AuditLog {
+  private timestamps: AuditTimestamps | undefined;
+
   constructor(private readonly db: Db, private readonly clock: Clock) {}
+
+  /**
+   * Connects the time-stamp authority (the signing domain's client) and a token verifier: from
+   * then on `anchor` works and `check` verifies every anchor's token.
+   */
+  useTimestamps(timestamps: AuditTimestamps): void {
+    this.timestamps = timestamps;
+  }
+
+  get timestamped(): AuditTimestamps | undefined {
+    return this.timestamps;
+  }
+
+  /** Has the TSA time-stamp the institution's chain head now (see `anchorChain`). */
+  async anchor(institutionId: string, by: Principal | string, requestId?: string): Promise<AuditAnchor | undefined> {
+    if (!this.timestamps) throw new AppError('TSA_UNAVAILABLE', 'No time-stamp authority is configured for the audit log.');
+    return anchorChain({ db: this.db, clock: this.clock, audit: this, tsa: this.timestamps.tsa }, institutionId, by, requestId);
+  }
 
   /** Records an event; pass the action's transaction as `db` so both commit together. */
   async record(event: AuditEvent, db: Db = this.db): Promise<ChainedAuditEntry> {
@@ -84,7 +106,7 @@ export class AuditLog {
       const head = heads.get(id) ?? { n: 0, hash: '' };
       const result = await checkAnchoredChain(id, readAuditChain(this.db, id), await listAuditAnchors(this.db, id), {
         expectedHead: head,
-        verifier: opts.verifier,
+        verifier: opts.verifier ?? this.timestamps?.verifier,
       });
       institutions.push({ institutionId: id, ...result });
     }
@@ -96,6 +118,11 @@ export class AuditLog {
       institutions,
     };
   }
+}
+
+export interface AuditTimestamps {
+  tsa: AnchorTimestamper;
+  verifier: TimestampTokenVerifier;
 }
 
 export interface InstitutionAuditReport extends AnchoredChainCheck {

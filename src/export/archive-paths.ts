@@ -10,8 +10,10 @@ export function letterFolder(registrationNumber: string): string {
   return `letters/${safeName(registrationNumber.replace(/\//g, '_'), 80)}/`;
 }
 
+/** A material by its position and the last part of the name it was uploaded with (never a path). */
 export function materialPath(folder: string, index: number, filename: string): string {
-  return `${folder}materials/${String(index + 1).padStart(2, '0')}-${safeName(filename, 120)}`;
+  const base = filename.split(/[\\/]/).filter(Boolean).pop() ?? '';
+  return `${folder}materials/${String(index + 1).padStart(2, '0')}-${safeName(base, 120)}`;
 }
 
 /** Each time-stamp token also as a file of its own, for `openssl ts -verify -in … -token_in`. */

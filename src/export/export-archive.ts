@@ -3,7 +3,7 @@ import { Readable, Transform, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Principal } from '../access/principal';
 import { actorOf } from '../access/principal';
-import { anchorChain, anchorStatement, type AnchorTimestamper, type AuditLog, type ChainedAuditEntry } from '../audit';
+import { anchorStatement, type AuditLog, type ChainedAuditEntry } from '../audit';
 import type { Clock } from '../clock';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
@@ -27,7 +27,6 @@ export interface ExportDeps {
   audit: AuditLog;
   metrics: Metrics;
   logger: Logger;
-  tsa: AnchorTimestamper;
   /** Where the manifests are spooled while the archive is made (the system's temporary folder by default). */
   tmpDir?: string;
 }
@@ -100,7 +99,7 @@ export async function prepareExport(deps: ExportDeps, req: ExportRequest): Promi
   });
   let anchor: AuditAnchor;
   try {
-    anchor = (await anchorChain(deps, req.institutionId, req.by, req.requestId))!;
+    anchor = (await deps.audit.anchor(req.institutionId, req.by, req.requestId))!;
   } catch (err) {
     await updateExport(deps.db, id, { state: 'failed', errorCode: err instanceof AppError ? err.code : 'INTERNAL', updatedAt: deps.clock.now().toISOString(), finishedAt: deps.clock.now().toISOString() });
     throw err;

@@ -1,9 +1,11 @@
 import type { ApiRouter } from '../api-router';
 import { accessRoutes } from './access';
+import { auditRoutes } from './audit';
+import { exportRoutes } from './export';
 import { registerRoutes } from './register';
 
 /**
  * Every `/api/v1` route module. A domain's HTTP face is one file here that calls `api.route`
  * for each endpoint; add it to this list.
  */
-export const apiRouteModules: Array<(api: ApiRouter) => void> = [accessRoutes, registerRoutes];
+export const apiRouteModules: Array<(api: ApiRouter) => void> = [accessRoutes, registerRoutes, exportRoutes, auditRoutes];
