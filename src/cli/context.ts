@@ -30,3 +30,11 @@ export async function withDeps<T>(io: CliIo, fn: (deps: Deps) => Promise<T>): Pr
 export function println(stream: NodeJS.WritableStream, text = ''): void {
   stream.write(`${text}\n`);
 }
+
+/** Ends a command with this exit code after it has said why (a check that found a fault). */
+export class CommandExit extends Error {
+  constructor(readonly exitCode: number) {
+    super(`exit ${exitCode}`);
+    this.name = 'CommandExit';
+  }
+}

@@ -3,11 +3,13 @@ import { SchemeError } from '../cases';
 import { ConfigError } from '../config';
 import { AppError } from '../errors';
 import { apikeyCommands } from './commands/apikey';
+import { auditCommands } from './commands/audit';
+import { exportCommands } from './commands/export';
 import { institutionCommands } from './commands/institution';
 import { migrateCommand } from './commands/migrate';
 import { serveCommand } from './commands/serve';
 import { userCommands } from './commands/user';
-import type { CliIo } from './context';
+import { CommandExit, type CliIo } from './context';
 
 /**
  * Runs `sutne <command>`; answers the exit code. Long-running `serve` answers when the service
@@ -40,6 +42,8 @@ export async function main(argv: string[], io: Partial<CliIo> = {}): Promise<num
   institutionCommands(program, fullIo);
   apikeyCommands(program, fullIo);
   userCommands(program, fullIo);
+  exportCommands(program, fullIo);
+  auditCommands(program, fullIo);
 
   try {
     await program.parseAsync(argv);
@@ -50,6 +54,7 @@ export async function main(argv: string[], io: Partial<CliIo> = {}): Promise<num
 }
 
 function reportError(err: unknown, io: CliIo): number {
+  if (err instanceof CommandExit) return err.exitCode;
   if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
   if (err instanceof ConfigError || err instanceof SchemeError) {
     io.stderr.write(`${err.message}\n`);

@@ -233,7 +233,7 @@ async function addLetter(deps: ExportDeps, zip: ZipWriter, spool: ManifestSpool,
     const written = await put(materialPath(folder, i, a.filename), a.blob_key, false);
     materials.push({ id, filename: a.filename, path: written?.path ?? null, sha256: a.sha256, size: a.size });
   }
-  const message = row.eml_key ? await put(`${folder}message.eml`, row.eml_key, true) : undefined;
+  const message = row.eml_key ? await put(`${folder}message.eml`, row.eml_key, false) : undefined;
 
   const entries = (await auditEntriesAbout(deps.db, row.institution_id, historyObjectsOf(row))).filter((e) => e.n <= chainEnd).map((e) => e.n);
   const metadata = {

@@ -6,3 +6,4 @@ export { createdRange, isDayOrInstant, startOfLatvianDay } from './date-range';
 export { prepareExport, DEFAULT_EXPORT_STATUSES, type ExportDeps, type ExportFilters, type ExportRequest, type ExportProgress, type ExportResult, type PreparedExport } from './export-archive';
 export { verifyExport, type ExportVerification, type ExportVerifiers, type ExportProblem, type PdfSignatureVerifier } from './verify-export';
 export type { Manifest, ManifestLetter, ManifestHead } from './manifest';
+export { letterFilterSchema, letterStatuses, statusList } from './filters';

@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { AppError } from '../../errors';
-import { DEFAULT_EXPORT_STATUSES, prepareExport } from '../../export';
+import { DEFAULT_EXPORT_STATUSES, letterFilterSchema, prepareExport } from '../../export';
 import { findExport, listExports, type ExportRecord } from '../../store';
 import type { ApiRouter } from '../api-router';
-import { registerFilterQuery } from './register';
 
 const exportJobSchema = z
   .object({
@@ -40,7 +39,7 @@ export function exportRoutes(api: ApiRouter): void {
         `(\`sutne export verify\`). Without \`status\`, the letters with status ${DEFAULT_EXPORT_STATUSES.join(', ')}. ` +
         'To follow progress from a web page, choose a new UUID, pass it as `exportId`, and poll `GET /exports/{exportId}` ' +
         'while the download runs; the id is also in the `X-Export-Id` header.',
-      query: registerFilterQuery.extend({
+      query: letterFilterSchema.extend({
         exportId: z.uuid().optional().describe('A new UUID chosen by the caller, to follow this export at `GET /exports/{exportId}`.'),
       }).strict(),
       responses: {

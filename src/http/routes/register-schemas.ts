@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { letterStatuses } from '../../export';
 
-export const letterStatuses = ['draft', 'signed', 'queued', 'sent', 'failed', 'cancelled'] as const;
 
 /** The CONTRACT `letter` object as the register shows it. */
 export const letterViewSchema = z

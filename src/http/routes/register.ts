@@ -1,25 +1,9 @@
 import { z } from 'zod';
 import { childNameHasher } from '../../cases';
 import { AppError } from '../../errors';
-import { isDayOrInstant, letterHistory, readRegister } from '../../export';
+import { letterFilterSchema, letterHistory, readRegister } from '../../export';
 import type { ApiRouter } from '../api-router';
-import { letterStatuses, letterViewSchema } from './register-schemas';
-
-const dayOrInstant = z.string().refine(isDayOrInstant, 'must be a day (YYYY-MM-DD, Latvian time) or an ISO-8601 instant with its zone');
-
-/** Comma-separated statuses: `status=sent,failed`. */
-export const statusList = z
-  .string()
-  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
-  .pipe(z.array(z.enum(letterStatuses)).min(1, 'name at least one status'))
-  .meta({ description: `One or more of ${letterStatuses.join(', ')}, separated by commas.`, example: 'sent,failed' });
-
-export const registerFilterQuery = z.object({
-  status: statusList.optional(),
-  recipient: z.string().trim().min(1).max(64).optional().describe('The recipient key (e.g. `social_service`).'),
-  from: dayOrInstant.optional().describe('Registered on or after this day (Latvian time) or instant.'),
-  to: dayOrInstant.optional().describe('Registered on or before this day (inclusive) or instant.'),
-});
+import { letterViewSchema } from './register-schemas';
 
 const historyEntrySchema = z
   .object({
@@ -37,7 +21,7 @@ export function registerRoutes(api: ApiRouter): void {
         'Cursor pagination over (registration time, id): pass `nextCursor` as `cursor` for the next, older page. Letters registered ' +
         'meanwhile never shift or repeat later pages. `childName` needs the `register:personal` permission; it is matched through a ' +
         'keyed hash (case, diacritics and word order do not matter), never stored.',
-      query: registerFilterQuery.extend({
+      query: letterFilterSchema.extend({
         registrationNumber: z.string().trim().min(1).max(64).optional().describe('Exact registration number, e.g. `1-13/2026/5`.'),
         childName: z.string().trim().min(2).max(200).optional(),
         limit: z.coerce.number().int().min(1).max(200).default(50),
