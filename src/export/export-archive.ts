@@ -9,16 +9,15 @@ import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import {
-  auditEntriesAbout, attachmentsByIds, countRegister, exportIdTaken, findInstitution, insertExport, iterateRegister,
-  listAuditAnchors, readAuditChain, updateExport, type AuditAnchor, type BlobStore, type Db, type LetterRow, type RegisterFilter,
+  countRegister, exportIdTaken, findInstitution, insertExport, iterateRegister, listAuditAnchors, readAuditChain, updateExport,
+  type AuditAnchor, type BlobStore, type Db, type RegisterFilter,
 } from '../store';
-import { AUDIT_ANCHORS, AUDIT_CHAIN, MANIFEST_CSV, MANIFEST_JSON, README_PATH, anchorTokenPath, letterFolder, materialPath } from './archive-paths';
-import { historyObjectsOf } from './letter-history';
-import { attachmentIdsOf, letterViewOf } from './letter-view';
-import { ManifestSpool, type ManifestHead, type ManifestLetter } from './manifest';
+import { AUDIT_ANCHORS, AUDIT_CHAIN, MANIFEST_CSV, MANIFEST_JSON, README_PATH, anchorTokenPath } from './archive-paths';
+import { queueLetter, type LetterWritten } from './letter-folder';
+import { ManifestSpool, type ManifestHead } from './manifest';
 import { exportReadme } from './readme';
 import { registerFilterOf } from './register';
-import { ZipWriter, type WrittenFile } from './zip-writer';
+import { ZipWriter } from './zip-writer';
 
 export interface ExportDeps {
   db: Db;
@@ -155,22 +154,31 @@ async function writeArchive(deps: ExportDeps, plan: Plan, out: Writable, onProgr
   };
 
   try {
-    await spool.addFile(zip.addBuffer(README_PATH, Buffer.from(exportReadme(head, plan.lettersTotal), 'utf8'), true));
-    for await (const row of iterateRegister(deps.db, plan.filter)) {
-      await addLetter(deps, zip, spool, row, anchor.n);
+    await spool.addFile(await zip.addBuffer(README_PATH, Buffer.from(exportReadme(head, plan.lettersTotal), 'utf8'), true));
+    const record = async (queued: Promise<LetterWritten>) => {
+      const done = await queued;
+      for (const f of done.files) await spool.addFile(f);
+      await spool.addLetter(done.letter, done.hashes);
       progress.lettersDone++;
       await saveProgress();
+    };
+    let inFlight: Promise<LetterWritten> | undefined;
+    for await (const row of iterateRegister(deps.db, plan.filter)) {
+      const { written } = await queueLetter(deps, zip, row, anchor.n);
+      if (inFlight) await record(inFlight);
+      inFlight = written;
     }
+    if (inFlight) await record(inFlight);
     await spool.addFile(await zip.addStream(AUDIT_CHAIN, Readable.from(chainLines(readAuditChain(deps.db, institutionId, 1000, anchor.n))), true));
     const anchors = await listAuditAnchors(deps.db, institutionId, anchor.n);
     const listed = [];
     for (const a of anchors) {
       const file = anchorTokenPath(a.n, a.id);
-      await spool.addFile(zip.addBuffer(file, Buffer.from(a.token, 'base64'), false));
+      await spool.addFile(await zip.addBuffer(file, Buffer.from(a.token, 'base64'), false));
       const statement = anchorStatement(institutionId, a.n, a.headHash);
       listed.push({ ...a, statement, digest: createHash('sha256').update(statement, 'utf8').digest('hex'), file });
     }
-    await spool.addFile(zip.addBuffer(AUDIT_ANCHORS, Buffer.from(`${JSON.stringify(listed, null, 2)}\n`, 'utf8'), true));
+    await spool.addFile(await zip.addBuffer(AUDIT_ANCHORS, Buffer.from(`${JSON.stringify(listed, null, 2)}\n`, 'utf8'), true));
     await spool.close();
     const csv = await zip.addStream(MANIFEST_CSV, spool.csvStream(), true);
     await zip.addStream(MANIFEST_JSON, spool.jsonStream(head, [csv]), true);
@@ -192,82 +200,6 @@ async function writeArchive(deps: ExportDeps, plan: Plan, out: Writable, onProgr
   } finally {
     await spool.remove();
   }
-}
-
-/** One letter's folder: the signed PDF, its materials, the sent message and its metadata. */
-async function addLetter(deps: ExportDeps, zip: ZipWriter, spool: ManifestSpool, row: LetterRow, chainEnd: number): Promise<void> {
-  const folder = letterFolder(row.registration_number);
-  const attachments = await attachmentsByIds(deps.db, row.institution_id, attachmentIdsOf(row));
-  const view = letterViewOf(row, attachments);
-  const hashes = new Map<string, string>();
-  const problems: ManifestLetter['problems'] = [];
-  const put = async (path: string, key: string, compress: boolean): Promise<WrittenFile | undefined> => {
-    let source: Readable;
-    try {
-      source = await deps.blobs.stream(key);
-    } catch (err) {
-      if (!(err instanceof AppError && err.code === 'NOT_FOUND')) throw err;
-      problems.push({ code: 'FILE_MISSING', message: `${path}: the stored file is missing` });
-      deps.logger.error({ letter: row.id, path }, 'export: a stored file is missing');
-      return undefined;
-    }
-    const written = await zip.addStream(path, source, compress);
-    hashes.set(path, written.sha256);
-    await spool.addFile(written);
-    return written;
-  };
-
-  const pdf = await put(`${folder}letter.pdf`, row.pdf_key, false);
-  const materials: Array<{ id: string; filename: string; path: string | null; sha256: string; size: number }> = [];
-  for (const [i, id] of attachmentIdsOf(row).entries()) {
-    const a = attachments.get(id);
-    if (!a) {
-      problems.push({ code: 'MATERIAL_UNKNOWN', message: `material ${id} listed by the letter is not in the store` });
-      continue;
-    }
-    if (a.purged_at) {
-      problems.push({ code: 'MATERIAL_PURGED', message: `${a.filename}: removed by retention on ${a.purged_at}; its hash is kept in letter.json` });
-      materials.push({ id, filename: a.filename, path: null, sha256: a.sha256, size: a.size });
-      continue;
-    }
-    const written = await put(materialPath(folder, i, a.filename), a.blob_key, false);
-    materials.push({ id, filename: a.filename, path: written?.path ?? null, sha256: a.sha256, size: a.size });
-  }
-  const message = row.eml_key ? await put(`${folder}message.eml`, row.eml_key, false) : undefined;
-
-  const entries = (await auditEntriesAbout(deps.db, row.institution_id, historyObjectsOf(row))).filter((e) => e.n <= chainEnd).map((e) => e.n);
-  const metadata = {
-    letter: view,
-    institutionId: row.institution_id,
-    files: {
-      pdf: pdf ? { path: pdf.path, sha256: row.pdf_sha256, size: row.pdf_size } : null,
-      materials,
-      message: message && row.eml_sha256 ? { path: message.path, sha256: row.eml_sha256, messageId: row.message_id, transport: row.transport } : null,
-    },
-    auditEntries: entries,
-  };
-  const metaFile = zip.addBuffer(`${folder}letter.json`, Buffer.from(`${JSON.stringify(metadata, null, 2)}\n`, 'utf8'), true);
-  hashes.set(metaFile.path, metaFile.sha256);
-  await spool.addFile(metaFile);
-  await spool.addLetter(
-    {
-      id: row.id,
-      registrationNumber: row.registration_number,
-      status: view.status,
-      recipient: { key: view.recipient.key, name: view.recipient.name },
-      createdAt: row.created_at,
-      signedAt: row.signed_at,
-      sentAt: row.sent_at,
-      folder,
-      pdf: pdf?.path ?? null,
-      message: message?.path ?? null,
-      metadata: metaFile.path,
-      materials: materials.flatMap((m) => (m.path ? [m.path] : [])),
-      auditEntries: entries,
-      problems,
-    },
-    hashes,
-  );
 }
 
 async function* chainLines(entries: AsyncIterable<ChainedAuditEntry>): AsyncGenerator<string> {

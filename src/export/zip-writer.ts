@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import yazl from 'yazl';
 
 /** What was written for one file: the SHA-256 and size of its uncompressed bytes. */
@@ -36,9 +35,8 @@ export class ZipWriter {
   }
 
   /** Adds bytes in memory (small files: metadata, README). */
-  addBuffer(path: string, data: Buffer, compress: boolean): WrittenFile {
-    this.zip.addBuffer(data, path, { mtime: this.mtime, compress });
-    return { path, sha256: createHash('sha256').update(data).digest('hex'), size: data.length };
+  addBuffer(path: string, data: Buffer, compress: boolean): Promise<WrittenFile> {
+    return this.addStream(path, Readable.from([data]), compress);
   }
 
   /** Adds a stream; resolves when all of it is in the archive, rejects if the source fails. */
@@ -52,11 +50,24 @@ export class ZipWriter {
         done(null, chunk);
       },
     });
-    // yazl asks for the stream only when the entry before it is done.
-    this.zip.addReadStreamLazy(path, { mtime: this.mtime, compress }, (cb) => cb(null, meter));
+    // yazl asks for the stream only when the entry before it is done. It keeps every entry (and
+    // so this callback) until the central directory is written: the callback must not keep the
+    // stream, or every file's last buffers would stay in memory to the end.
+    const handoff: { stream?: Transform } = { stream: meter };
+    this.zip.addReadStreamLazy(path, { mtime: this.mtime, compress }, (cb) => {
+      const stream = handoff.stream!;
+      delete handoff.stream;
+      cb(null, stream);
+    });
+    const copied = new Promise<void>((resolve, reject) => {
+      // Once the meter has been read to its end, its bytes are in the archive, not only fed to it.
+      meter.once('end', resolve);
+      meter.once('error', reject);
+      source.once('error', reject);
+    });
+    source.pipe(meter);
     try {
-      // Resolves once the meter has been read to its end by the archive, not only fed.
-      await Promise.race([pipeline(source, meter), this.aborted]);
+      await Promise.race([copied, this.aborted]);
     } catch (err) {
       source.destroy();
       meter.destroy();

@@ -190,15 +190,18 @@ export async function institutionsWithUnanchoredEntries(db: Db, anchoredAction: 
   return rows.map((r) => r.institution_id).sort();
 }
 
-/** The entries about any of these objects, in chain order. */
+/** The entries about any of these objects, of this institution only, in chain order. */
 export async function auditEntriesAbout(db: Db, institutionId: string, objects: ReadonlyArray<{ type: string; id: string }>): Promise<ChainedAuditEntry[]> {
   if (!objects.length) return [];
+  // The institution is checked on the rows, not in SQL: with it there, SQLite's planner scans the
+  // institution's whole chain by primary key instead of looking the objects up in their index.
   const rows = await db
     .selectFrom('audit_log')
     .selectAll()
-    .where('institution_id', '=', institutionId)
     .where((eb) => eb.or(objects.map((o) => eb.and([eb('object_type', '=', o.type), eb('object_id', '=', o.id)]))))
-    .orderBy('n')
     .execute();
-  return rows.map(toEntry);
+  return rows
+    .filter((r) => r.institution_id === institutionId)
+    .sort((a, b) => a.n - b.n)
+    .map(toEntry);
 }

@@ -16,10 +16,49 @@ export interface OpensslTsa extends AnchorTimestamper, TimestampTokenVerifier {
   cleanup(): void;
 }
 
-export function createOpensslTsa(name = 'Test TSA'): OpensslTsa {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sutne-tsa-'));
+type Openssl = (args: string[]) => Buffer;
+
+/** `reuseDir`: the directory of a TSA made before (by another process), instead of a new one. */
+export function createOpensslTsa(name = 'Test TSA', reuseDir?: string): OpensslTsa {
+  const dir = reuseDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'sutne-tsa-'));
   const p = (f: string) => path.join(dir, f);
-  const ossl = (args: string[], input?: string) => execFileSync('openssl', args, { cwd: dir, input, stdio: ['pipe', 'pipe', 'pipe'] });
+  const ossl: Openssl = (args) => execFileSync('openssl', args, { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
+  if (!reuseDir) makeTsa(dir, name, ossl);
+  const unique = () => `${process.pid}-${++seq}`;
+  let seq = 0;
+  const tsa: OpensslTsa = {
+    name: `openssl-ts:${name}`,
+    dir,
+    caFile: p('ca.pem'),
+    down: false,
+    async timestamp(digest) {
+      if (tsa.down) throw new Error('connect ECONNREFUSED');
+      const n = unique();
+      ossl(['ts', '-query', '-digest', digest.toString('hex'), '-sha256', '-cert', '-no_nonce', '-out', p(`q${n}.tsq`)]);
+      ossl(['ts', '-reply', '-config', p('tsa.cnf'), '-queryfile', p(`q${n}.tsq`), '-token_out', '-out', p(`t${n}.der`)]);
+      const der = fs.readFileSync(p(`t${n}.der`));
+      const text = ossl(['ts', '-reply', '-in', p(`t${n}.der`), '-token_in', '-text']).toString();
+      const time = /Time stamp: (.+)/.exec(text)![1]!;
+      return { der, genTime: new Date(time), tsa: name };
+    },
+    async verifyToken(der, digest): Promise<TokenVerdict> {
+      const file = p(`v${unique()}.der`);
+      fs.writeFileSync(file, der);
+      try {
+        ossl(['ts', '-verify', '-digest', digest.toString('hex'), '-in', file, '-token_in', '-CAfile', p('ca.pem'), '-untrusted', p('tsa.pem')]);
+        return { ok: true, detail: 'openssl ts -verify: OK' };
+      } catch (err) {
+        const e = err as { stdout?: Buffer; stderr?: Buffer };
+        return { ok: false, detail: `openssl ts -verify: ${`${e.stdout ?? ''}${e.stderr ?? ''}`.trim().split('\n')[0]}` };
+      }
+    },
+    cleanup: () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
+  return tsa;
+}
+
+function makeTsa(dir: string, name: string, ossl: Openssl): void {
+  const p = (f: string) => path.join(dir, f);
   ossl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', p('ca.key'), '-out', p('ca.pem'), '-days', '2', '-subj', '/CN=Test Root CA',
     '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
   ossl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', p('tsa.key'), '-out', p('tsa.csr'), '-subj', `/CN=${name}`]);
@@ -44,34 +83,4 @@ tsa_name = no
 ess_cert_id_chain = no
 ess_cert_id_alg = sha256
 `);
-  let seq = 0;
-  const tsa: OpensslTsa = {
-    name: `openssl-ts:${name}`,
-    dir,
-    caFile: p('ca.pem'),
-    down: false,
-    async timestamp(digest) {
-      if (tsa.down) throw new Error('connect ECONNREFUSED');
-      const n = ++seq;
-      ossl(['ts', '-query', '-digest', digest.toString('hex'), '-sha256', '-cert', '-no_nonce', '-out', p(`q${n}.tsq`)]);
-      ossl(['ts', '-reply', '-config', p('tsa.cnf'), '-queryfile', p(`q${n}.tsq`), '-token_out', '-out', p(`t${n}.der`)]);
-      const der = fs.readFileSync(p(`t${n}.der`));
-      const text = ossl(['ts', '-reply', '-in', p(`t${n}.der`), '-token_in', '-text']).toString();
-      const time = /Time stamp: (.+)/.exec(text)![1]!;
-      return { der, genTime: new Date(time), tsa: name };
-    },
-    async verifyToken(der, digest): Promise<TokenVerdict> {
-      const file = p(`v${++seq}.der`);
-      fs.writeFileSync(file, der);
-      try {
-        ossl(['ts', '-verify', '-digest', digest.toString('hex'), '-in', file, '-token_in', '-CAfile', p('ca.pem'), '-untrusted', p('tsa.pem')]);
-        return { ok: true, detail: 'openssl ts -verify: OK' };
-      } catch (err) {
-        const e = err as { stdout?: Buffer; stderr?: Buffer };
-        return { ok: false, detail: `openssl ts -verify: ${`${e.stdout ?? ''}${e.stderr ?? ''}`.trim().split('\n')[0]}` };
-      }
-    },
-    cleanup: () => fs.rmSync(dir, { recursive: true, force: true }),
-  };
-  return tsa;
 }
