@@ -15,7 +15,7 @@ import { systemClock } from '../src/clock';
 import { prepareExport } from '../src/export';
 import { letterFolder } from '../src/export/archive-paths';
 import { Metrics } from '../src/metrics';
-import { FsBlobStore, migrateToLatest, openDatabase } from '../src/store';
+import { FsBlobStore, migrateToLatest, openDatabase, plainSealer } from '../src/store';
 import { createOpensslTsa } from '../test/audit/support/openssl-tsa';
 import { report } from './report';
 
@@ -87,7 +87,7 @@ async function child(dir: string, tsaDir: string, to: string): Promise<void> {
   const out = process.env.BENCH_OUT ?? path.join(dir, `export-${process.pid}.zip`);
   const started = process.hrtime.bigint();
   const prepared = await prepareExport(
-    { db: handle.db, blobs: new FsBlobStore(path.join(dir, 'blobs')), clock: systemClock, audit, metrics: new Metrics(), logger: pino({ level: 'silent' }) },
+    { db: handle.db, blobs: new FsBlobStore(path.join(dir, 'blobs')), sealer: plainSealer, clock: systemClock, audit, metrics: new Metrics(), logger: pino({ level: 'silent' }) },
     { institutionId: INSTITUTION, filters: { to }, by: 'bench' },
   );
   const result = await prepared.writeTo(fs.createWriteStream(out));

@@ -10,7 +10,7 @@ import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import {
   countRegister, exportIdTaken, findInstitution, insertExport, iterateRegister, listAuditAnchors, readAuditChain, updateExport,
-  type AuditAnchor, type BlobStore, type Db, type RegisterFilter,
+  type AuditAnchor, type BlobStore, type DataSealer, type Db, type RegisterFilter,
 } from '../store';
 import { AUDIT_ANCHORS, AUDIT_CHAIN, MANIFEST_CSV, MANIFEST_JSON, README_PATH, anchorTokenPath } from './archive-paths';
 import { queueLetter, type LetterWritten } from './letter-folder';
@@ -22,6 +22,7 @@ import { ZipWriter } from './zip-writer';
 export interface ExportDeps {
   db: Db;
   blobs: BlobStore;
+  sealer: DataSealer;
   clock: Clock;
   audit: AuditLog;
   metrics: Metrics;

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
-import { auditEntriesAbout, attachmentsByIds, type BlobStore, type Db, type LetterRow } from '../store';
+import { auditEntriesAbout, attachmentsByIds, type BlobStore, type DataSealer, type Db, type LetterRow } from '../store';
 import { letterFolder, materialPath } from './archive-paths';
 import { historyObjectsOf } from './letter-history';
 import { attachmentIdsOf, letterViewOf } from './letter-view';
@@ -18,6 +18,7 @@ export interface LetterWritten {
 
 interface Ctx {
   db: Db;
+  sealer: DataSealer;
   blobs: BlobStore;
   logger: Logger;
 }
@@ -32,7 +33,7 @@ export async function queueLetter(ctx: Ctx, zip: ZipWriter, row: LetterRow, chai
   const folder = letterFolder(row.registration_number);
   const attachments = await attachmentsByIds(ctx.db, row.institution_id, attachmentIdsOf(row));
   const auditEntries = (await auditEntriesAbout(ctx.db, row.institution_id, historyObjectsOf(row))).filter((e) => e.n <= chainEnd).map((e) => e.n);
-  const view = letterViewOf(row, attachments);
+  const view = letterViewOf(row, attachments, ctx.sealer);
   const problems: ManifestLetter['problems'] = [];
   const pending: Array<Promise<WrittenFile>> = [];
 
@@ -60,11 +61,14 @@ export async function queueLetter(ctx: Ctx, zip: ZipWriter, row: LetterRow, chai
     const a = attachments.get(id);
     if (!a) {
       problems.push({ code: 'MATERIAL_UNKNOWN', message: `material ${id} listed by the letter is not in the store` });
-    } else if (a.purged_at) {
-      problems.push({ code: 'MATERIAL_PURGED', message: `${a.filename}: removed by retention on ${a.purged_at}; its hash is kept in letter.json` });
-      materials.push({ id, filename: a.filename, path: null, sha256: a.sha256, size: a.size });
     } else {
-      materials.push({ id, filename: a.filename, path: await put(materialPath(folder, i, a.filename), a.blob_key), sha256: a.sha256, size: a.size });
+      const filename = ctx.sealer.open(a.filename);
+      if (a.purged_at) {
+        problems.push({ code: 'MATERIAL_PURGED', message: `${filename}: removed by retention on ${a.purged_at}; its hash is kept in letter.json` });
+        materials.push({ id, filename, path: null, sha256: a.sha256, size: a.size });
+      } else {
+        materials.push({ id, filename, path: await put(materialPath(folder, i, filename), a.blob_key), sha256: a.sha256, size: a.size });
+      }
     }
   }
   const message = row.eml_key ? await put(`${folder}message.eml`, row.eml_key) : null;

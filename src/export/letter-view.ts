@@ -1,4 +1,4 @@
-import type { AttachmentRow, LetterRow } from '../store';
+import type { AttachmentRow, DataSealer, LetterRow } from '../store';
 
 /** The CONTRACT `letter` object. */
 export interface LetterView {
@@ -23,12 +23,13 @@ export interface LetterView {
 /**
  * A stored letter as CONTRACT shows it. `attachments` holds the letter's listed materials (the
  * caller looks them up, scoped to the institution); a purged material keeps its name and hash.
+ * Material file names are sealed at rest like case data; `sealer` opens them.
  */
-export function letterViewOf(row: LetterRow, attachments: ReadonlyMap<string, AttachmentRow>): LetterView {
+export function letterViewOf(row: LetterRow, attachments: ReadonlyMap<string, AttachmentRow>, sealer: DataSealer): LetterView {
   const recipient = JSON.parse(row.recipient) as { key: string; name: string; emails: string[] };
   const listed = (JSON.parse(row.attachment_ids) as string[]).flatMap((id) => {
     const a = attachments.get(id);
-    return a ? [{ id: a.id, filename: a.filename, sha256: a.sha256, size: a.size }] : [];
+    return a ? [{ id: a.id, filename: sealer.open(a.filename), sha256: a.sha256, size: a.size }] : [];
   });
   return {
     id: row.id,

@@ -1,6 +1,6 @@
 import { can, type Principal } from '../access';
 import { AppError } from '../errors';
-import { attachmentsByIds, listRegisterPage, type Db, type RegisterFilter, type RegisterPosition } from '../store';
+import { attachmentsByIds, listRegisterPage, type DataSealer, type Db, type RegisterFilter, type RegisterPosition } from '../store';
 import { createdRange } from './date-range';
 import { attachmentIdsOf, letterViewOf, type LetterView } from './letter-view';
 
@@ -24,6 +24,7 @@ export interface RegisterPage {
 
 export interface RegisterContext {
   db: Db;
+  sealer: DataSealer;
   /** Keyed hash of a child's name as the cases domain stores it in `cases.child_name_hash`. */
   childNameHash(name: string): string;
 }
@@ -45,7 +46,7 @@ export async function readRegister(ctx: RegisterContext, principal: Principal, q
   const attachments = await attachmentsByIds(ctx.db, principal.institutionId, page.flatMap(attachmentIdsOf));
   const last = page[page.length - 1];
   return {
-    items: page.map((r) => letterViewOf(r, attachments)),
+    items: page.map((r) => letterViewOf(r, attachments, ctx.sealer)),
     nextCursor: rows.length > q.limit && last ? encodeCursor({ createdAt: last.created_at, id: last.id }) : null,
   };
 }

@@ -32,7 +32,7 @@ export function registerRoutes(api: ApiRouter): void {
       },
     },
     async ({ deps, principal, query, res }) => {
-      const page = await readRegister({ db: deps.db, childNameHash: childNameHasher(deps.config.dataKey) }, principal, query);
+      const page = await readRegister({ db: deps.db, sealer: deps.sealer, childNameHash: childNameHasher(deps.config.dataKey) }, principal, query);
       res.json(page);
     },
   );

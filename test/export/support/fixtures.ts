@@ -51,7 +51,7 @@ export async function insertFixtureLetter(deps: Deps, input: FixtureLetterInput)
     await deps.db
       .insertInto('attachments')
       .values({
-        id, case_id: caseId, institution_id: input.institutionId, filename: m.filename, content_type: m.contentType ?? 'application/pdf',
+        id, case_id: caseId, institution_id: input.institutionId, filename: deps.sealer.seal(m.filename), content_type: m.contentType ?? 'application/pdf',
         size: m.content.length, sha256: sha256(m.content), blob_key: stored.key, created_by: 'test', created_at: createdAt, purged_at: null,
       })
       .execute();
