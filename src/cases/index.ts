@@ -13,3 +13,10 @@ export { routeCase, type Routing, type RoutedRecipient, type RoutingReason } fro
 export { checkPreconditions, type CaseWarning } from './check-preconditions';
 export { parseCase, prepareCase, caseSchemaFor, type PreparedCase } from './parse-case';
 export { childNameHasher, normaliseChildName } from './child-name-hash';
+export { createCase, routeCaseFor, type CreatedCase, type StoredRouting, type WriteOptions } from './create-case';
+export { readCase, findCaseRecord, listCaseAttachments, downloadAttachment, type CaseRecord, type StoredAttachment } from './read-case';
+export {
+  AttachmentUpload, addAttachments, startAttachmentUpload, newCaseUpload, type AttachmentInfo,
+} from './attachments/attachment-upload';
+export { allowedTypes, type AllowedType } from './attachments/allowed-types';
+export { sanitizeFilename } from './attachments/filename';

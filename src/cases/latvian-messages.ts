@@ -51,9 +51,16 @@ const errorMap: z.core.$ZodErrorMap = (issue) => {
   }
 };
 
+/** The API router's names for what it validates. */
+const what: Record<string, string> = {
+  'The request body': 'Pieprasījuma dati', // the request body
+  'The query': 'Vaicājuma parametri', // the query
+  'The path': 'Adreses parametri', // the path
+};
+
 /** `parseInput` wording for input that clerks prepare (cases, work materials). */
 export const latvianInput: InputMessages = {
   error: errorMap,
   unknownField: 'nav zināms lauks', // is not a known field
-  summary: (what, n) => `${what} nav derīgi: ${countLv(n, 'kļūda', 'kļūdas')}.`, // … is not valid: N problems
+  summary: (subject, n) => `${what[subject] ?? subject} nav derīgi: ${countLv(n, 'kļūda', 'kļūdas')}.`, // … is not valid: N problems
 };

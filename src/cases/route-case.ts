@@ -95,13 +95,13 @@ export function routeCase(scheme: Scheme, senderKind: string, grounds: readonly 
   return { scheme: { profile: scheme.profile, version: scheme.version }, senderKind, recipients };
 }
 
-/** "Valsts policija — pamats “Prettiesiskas darbības” (noteikums …, shēmas 3. punkts); …; shēmas versija …." */
+/**
+ * "Valsts policija — pamats “Prettiesiskas darbības” (noteikums school-unlawful-conduct, shēmas
+ * 3. punkts). Shēma: … (lēmums …), versija 2023-01-19.1." The rules' own words are in `because`.
+ */
 function explain(scheme: Scheme, name: string, because: RoutingReason[]): string {
-  const parts = because.map((b) => {
-    const label = scheme.grounds.get(b.ground)?.label ?? b.ground;
-    return `pamats “${label}” (noteikums ${b.rule}, shēmas ${b.paragraph}. punkts: ${b.text})`;
-  });
-  return `${name} — ${parts.join('; ')}. ${scheme.title}, ${scheme.source.decision}; shēmas versija ${scheme.version}.`;
+  const parts = because.map((b) => `pamats “${scheme.grounds.get(b.ground)?.label ?? b.ground}” (noteikums ${b.rule}, shēmas ${b.paragraph}. punkts)`);
+  return `${name} — ${parts.join('; ')}. Shēma: ${scheme.title} (${scheme.source.decision}), versija ${scheme.version}.`;
 }
 
 function notAllowedMessage(scheme: Scheme, senderKind: string, ground: string): string {

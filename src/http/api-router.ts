@@ -5,7 +5,7 @@ import type { Permission, Principal } from '../access';
 import { can } from '../access';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
-import { parseInput } from '../validate';
+import { parseInput, type InputMessages } from '../validate';
 import { errorBodySchema } from './schemas';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -44,6 +44,8 @@ export interface RouteSpec<B, Q, P> {
   query?: z.ZodType<Q>;
   params?: z.ZodType<P>;
   headers?: z.ZodObject;
+  /** The words for validation errors, when this route's users need other than the default English. */
+  messages?: InputMessages;
   responses: Record<number, ResponseSpec>;
 }
 
@@ -63,7 +65,8 @@ export class ApiRouter {
   readonly router = express.Router();
 
   constructor(
-    private readonly deps: Deps,
+    /** The wired services, for route modules whose schemas depend on them (the scheme's grounds). */
+    readonly deps: Deps,
     private readonly registry: OpenAPIRegistry,
     private readonly basePath: string,
   ) {}
@@ -88,9 +91,9 @@ export class ApiRouter {
         deps,
         principal,
         requestId: res.locals.requestId as string,
-        body: spec.body ? parseInput(spec.body, req.body ?? {}, 'The request body') : (undefined as B),
-        query: spec.query ? parseInput(spec.query, req.query, 'The query') : ({} as Q),
-        params: spec.params ? parseInput(spec.params, req.params, 'The path') : ({} as P),
+        body: spec.body ? parseInput(spec.body, req.body ?? {}, 'The request body', spec.messages) : (undefined as B),
+        query: spec.query ? parseInput(spec.query, req.query, 'The query', spec.messages) : ({} as Q),
+        params: spec.params ? parseInput(spec.params, req.params, 'The path', spec.messages) : ({} as P),
         req,
         res,
       });

@@ -5,6 +5,7 @@ import type { Deps } from '../deps';
 import { ApiRouter } from './api-router';
 import { authenticate, bearerKey } from './middleware/authenticate';
 import { errorHandler, notFound } from './middleware/error-handler';
+import { idempotency } from './middleware/idempotency';
 import { requestContext } from './middleware/request-context';
 import { buildOpenApiDocument } from './openapi';
 import { apiRouteModules } from './routes';
@@ -52,7 +53,7 @@ export function createApp(deps: Deps): { app: Express; openApiDocument: () => ob
 
   const api = new ApiRouter(deps, registry, API_BASE);
   for (const mount of apiRouteModules) mount(api);
-  app.use(API_BASE, authenticate(deps, [bearerKey]), api.router);
+  app.use(API_BASE, authenticate(deps, [bearerKey]), idempotency(deps), api.router);
 
   app.use(notFound);
   app.use(errorHandler(deps.logger));

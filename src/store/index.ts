@@ -11,5 +11,8 @@ export * from './repositories/users';
 export * from './repositories/audit';
 export * from './repositories/register';
 export * from './repositories/exports';
+export * from './repositories/cases';
+export * from './repositories/attachments';
+export * from './repositories/idempotency';
 export { isUniqueViolation } from './errors';
 export * from './repositories/outbox';

@@ -1,5 +1,6 @@
 import type { ApiRouter } from '../api-router';
 import { accessRoutes } from './access';
+import { caseRoutes } from './cases';
 import { auditRoutes } from './audit';
 import { exportRoutes } from './export';
 import { registerRoutes } from './register';
@@ -8,4 +9,4 @@ import { registerRoutes } from './register';
  * Every `/api/v1` route module. A domain's HTTP face is one file here that calls `api.route`
  * for each endpoint; add it to this list.
  */
-export const apiRouteModules: Array<(api: ApiRouter) => void> = [accessRoutes, registerRoutes, exportRoutes, auditRoutes];
+export const apiRouteModules: Array<(api: ApiRouter) => void> = [accessRoutes, caseRoutes, registerRoutes, exportRoutes, auditRoutes];

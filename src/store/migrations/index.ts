@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as foundation from './2026-11-25-001-foundation';
+import * as caseRouting from './2026-11-25-030-case-routing';
 import * as outbox from './2026-11-25-060-outbox';
 import * as exportsTable from './2026-11-25-070-exports';
 
@@ -9,6 +10,7 @@ import * as exportsTable from './2026-11-25-070-exports';
  */
 export const migrations: Record<string, Migration> = {
   '2026-11-25-001-foundation': foundation,
+  '2026-11-25-030-case-routing': caseRouting,
   '2026-11-25-060-outbox': outbox,
   '2026-11-25-070-exports': exportsTable,
 };

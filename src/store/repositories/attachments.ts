@@ -1,0 +1,110 @@
+import type { Db } from '../database';
+
+/** A work material as stored: `filename` is sealed text (it often names the child). */
+export interface StoredAttachmentRow {
+  id: string;
+  caseId: string;
+  institutionId: string;
+  filename: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+  blobKey: string;
+  createdBy: string;
+  createdAt: string;
+}
+
+export async function insertAttachments(db: Db, rows: StoredAttachmentRow[]): Promise<void> {
+  if (!rows.length) return;
+  await db
+    .insertInto('attachments')
+    .values(
+      rows.map((a) => ({
+        id: a.id,
+        case_id: a.caseId,
+        institution_id: a.institutionId,
+        filename: a.filename,
+        content_type: a.contentType,
+        size: a.size,
+        sha256: a.sha256,
+        blob_key: a.blobKey,
+        created_by: a.createdBy,
+        created_at: a.createdAt,
+        purged_at: null,
+      })),
+    )
+    .execute();
+}
+
+const columns = ['id', 'case_id', 'institution_id', 'filename', 'content_type', 'size', 'sha256', 'blob_key', 'created_by', 'created_at'] as const;
+
+/** The case's live work materials, in upload order. */
+export async function listAttachments(db: Db, institutionId: string, caseId: string): Promise<StoredAttachmentRow[]> {
+  const rows = await db
+    .selectFrom('attachments')
+    .select(columns)
+    .where('institution_id', '=', institutionId)
+    .where('case_id', '=', caseId)
+    .where('purged_at', 'is', null)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  return rows.map(toRow);
+}
+
+export async function findAttachment(db: Db, institutionId: string, caseId: string, id: string): Promise<StoredAttachmentRow | undefined> {
+  const row = await db
+    .selectFrom('attachments')
+    .select(columns)
+    .where('id', '=', id)
+    .where('case_id', '=', caseId)
+    .where('institution_id', '=', institutionId)
+    .where('purged_at', 'is', null)
+    .executeTakeFirst();
+  return row && toRow(row);
+}
+
+/** How many live work materials a case has and their total size, for its upload limits. */
+export async function attachmentTotals(db: Db, caseId: string): Promise<{ count: number; bytes: number }> {
+  const row = await db
+    .selectFrom('attachments')
+    .select((eb) => [eb.fn.countAll<number>().as('count'), eb.fn.coalesce(eb.fn.sum<number>('size'), eb.lit(0)).as('bytes')])
+    .where('case_id', '=', caseId)
+    .where('purged_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return { count: Number(row.count), bytes: Number(row.bytes) };
+}
+
+/**
+ * Whether any stored record still points at these bytes. Blobs are content-addressed, so a
+ * failed upload may only remove a blob nobody else refers to.
+ */
+export async function isBlobReferenced(db: Db, key: string): Promise<boolean> {
+  const [attachment, letter] = await Promise.all([
+    db.selectFrom('attachments').select('id').where('blob_key', '=', key).executeTakeFirst(),
+    db
+      .selectFrom('letters')
+      .select('id')
+      .where((eb) => eb.or([eb('pdf_key', '=', key), eb('eml_key', '=', key)]))
+      .executeTakeFirst(),
+  ]);
+  return attachment !== undefined || letter !== undefined;
+}
+
+function toRow(r: {
+  id: string; case_id: string; institution_id: string; filename: string; content_type: string; size: number;
+  sha256: string; blob_key: string; created_by: string; created_at: string;
+}): StoredAttachmentRow {
+  return {
+    id: r.id,
+    caseId: r.case_id,
+    institutionId: r.institution_id,
+    filename: r.filename,
+    contentType: r.content_type,
+    size: Number(r.size),
+    sha256: r.sha256,
+    blobKey: r.blob_key,
+    createdBy: r.created_by,
+    createdAt: r.created_at,
+  };
+}
