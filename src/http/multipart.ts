@@ -66,10 +66,12 @@ export function readMultipart(req: Request, limits: MultipartLimits, handlers: P
       step(() => handlers.field(name, value));
     });
     bb.on('file', (name, stream, info) => {
-      current = stream;
       hash?.update(frame('file', name, info.filename ?? ''));
       const source = hash ? stream.pipe(tap(hash)) : stream;
       if (hash) stream.on('error', (err) => source.destroy(err));
+      // Failing the part in hand must not crash the process when its handler has not taken it yet.
+      source.on('error', () => undefined);
+      current = source;
       step(() => handlers.file(name, info.filename ?? '', source));
     });
     bb.on('filesLimit', () => fail(tooManyFiles(limits.files)));

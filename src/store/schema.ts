@@ -98,6 +98,8 @@ export interface AttachmentsTable {
   sha256: string;
   /** Address of the stored bytes in the blob store (differs from sha256 when encrypted). */
   blob_key: string;
+  /** Order within the case, from 1. */
+  position: ColumnType<number, number | undefined, number>;
   created_by: string;
   created_at: string;
   purged_at: string | null;

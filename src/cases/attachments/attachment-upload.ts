@@ -90,10 +90,11 @@ export class AttachmentUpload {
     const createdAt = this.deps.clock.now().toISOString();
     const write = async (trx: Db): Promise<AttachmentInfo[]> => {
       if (!(await lockCase(trx, this.principal.institutionId, caseId))) throw caseNotFound();
-      this.checkTotals(await attachmentTotals(trx, caseId));
+      const totals = await attachmentTotals(trx, caseId);
+      this.checkTotals(totals);
       await insertAttachments(
         trx,
-        this.staged.map((f) => ({
+        this.staged.map((f, i) => ({
           id: f.id,
           caseId,
           institutionId: this.principal.institutionId,
@@ -102,6 +103,7 @@ export class AttachmentUpload {
           size: f.size,
           sha256: f.sha256,
           blobKey: f.blobKey,
+          position: totals.lastPosition + i + 1,
           createdBy: actorOf(this.principal),
           createdAt,
         })),

@@ -10,6 +10,8 @@ export interface StoredAttachmentRow {
   size: number;
   sha256: string;
   blobKey: string;
+  /** Order within the case, from 1. */
+  position: number;
   createdBy: string;
   createdAt: string;
 }
@@ -28,6 +30,7 @@ export async function insertAttachments(db: Db, rows: StoredAttachmentRow[]): Pr
         size: a.size,
         sha256: a.sha256,
         blob_key: a.blobKey,
+        position: a.position,
         created_by: a.createdBy,
         created_at: a.createdAt,
         purged_at: null,
@@ -36,7 +39,7 @@ export async function insertAttachments(db: Db, rows: StoredAttachmentRow[]): Pr
     .execute();
 }
 
-const columns = ['id', 'case_id', 'institution_id', 'filename', 'content_type', 'size', 'sha256', 'blob_key', 'created_by', 'created_at'] as const;
+const columns = ['id', 'case_id', 'institution_id', 'filename', 'content_type', 'size', 'sha256', 'blob_key', 'position', 'created_by', 'created_at'] as const;
 
 /** The case's live work materials, in upload order. */
 export async function listAttachments(db: Db, institutionId: string, caseId: string): Promise<StoredAttachmentRow[]> {
@@ -46,8 +49,7 @@ export async function listAttachments(db: Db, institutionId: string, caseId: str
     .where('institution_id', '=', institutionId)
     .where('case_id', '=', caseId)
     .where('purged_at', 'is', null)
-    .orderBy('created_at')
-    .orderBy('id')
+    .orderBy('position')
     .execute();
   return rows.map(toRow);
 }
@@ -64,15 +66,21 @@ export async function findAttachment(db: Db, institutionId: string, caseId: stri
   return row && toRow(row);
 }
 
-/** How many live work materials a case has and their total size, for its upload limits. */
-export async function attachmentTotals(db: Db, caseId: string): Promise<{ count: number; bytes: number }> {
+/**
+ * How many live work materials a case has and their total size, for its upload limits, and the
+ * last position used (purged ones included), so new files go after every earlier one.
+ */
+export async function attachmentTotals(db: Db, caseId: string): Promise<{ count: number; bytes: number; lastPosition: number }> {
   const row = await db
     .selectFrom('attachments')
-    .select((eb) => [eb.fn.countAll<number>().as('count'), eb.fn.coalesce(eb.fn.sum<number>('size'), eb.lit(0)).as('bytes')])
+    .select((eb) => [
+      eb.fn.sum<number>(eb.case().when('purged_at', 'is', null).then(1).else(0).end()).as('count'),
+      eb.fn.sum<number>(eb.case().when('purged_at', 'is', null).then(eb.ref('size')).else(0).end()).as('bytes'),
+      eb.fn.max<number>('position').as('last'),
+    ])
     .where('case_id', '=', caseId)
-    .where('purged_at', 'is', null)
     .executeTakeFirstOrThrow();
-  return { count: Number(row.count), bytes: Number(row.bytes) };
+  return { count: Number(row.count ?? 0), bytes: Number(row.bytes ?? 0), lastPosition: Number(row.last ?? 0) };
 }
 
 /**
@@ -93,7 +101,7 @@ export async function isBlobReferenced(db: Db, key: string): Promise<boolean> {
 
 function toRow(r: {
   id: string; case_id: string; institution_id: string; filename: string; content_type: string; size: number;
-  sha256: string; blob_key: string; created_by: string; created_at: string;
+  sha256: string; blob_key: string; position: number; created_by: string; created_at: string;
 }): StoredAttachmentRow {
   return {
     id: r.id,
@@ -104,6 +112,7 @@ function toRow(r: {
     size: Number(r.size),
     sha256: r.sha256,
     blobKey: r.blob_key,
+    position: Number(r.position),
     createdBy: r.created_by,
     createdAt: r.created_at,
   };
