@@ -41,28 +41,23 @@ export async function insertAttachments(db: Db, rows: StoredAttachmentRow[]): Pr
 
 const columns = ['id', 'case_id', 'institution_id', 'filename', 'content_type', 'size', 'sha256', 'blob_key', 'position', 'created_by', 'created_at'] as const;
 
-/** The case's live work materials, in upload order. */
-export async function listAttachments(db: Db, institutionId: string, caseId: string): Promise<StoredAttachmentRow[]> {
-  const rows = await db
+/** The live work materials of one case of one institution. */
+function liveOfCase(db: Db, institutionId: string, caseId: string) {
+  return db
     .selectFrom('attachments')
     .select(columns)
     .where('institution_id', '=', institutionId)
     .where('case_id', '=', caseId)
-    .where('purged_at', 'is', null)
-    .orderBy('position')
-    .execute();
-  return rows.map(toRow);
+    .where('purged_at', 'is', null);
+}
+
+/** The case's live work materials, in upload order. */
+export async function listAttachments(db: Db, institutionId: string, caseId: string): Promise<StoredAttachmentRow[]> {
+  return (await liveOfCase(db, institutionId, caseId).orderBy('position').execute()).map(toRow);
 }
 
 export async function findAttachment(db: Db, institutionId: string, caseId: string, id: string): Promise<StoredAttachmentRow | undefined> {
-  const row = await db
-    .selectFrom('attachments')
-    .select(columns)
-    .where('id', '=', id)
-    .where('case_id', '=', caseId)
-    .where('institution_id', '=', institutionId)
-    .where('purged_at', 'is', null)
-    .executeTakeFirst();
+  const row = await liveOfCase(db, institutionId, caseId).where('id', '=', id).executeTakeFirst();
   return row && toRow(row);
 }
 
