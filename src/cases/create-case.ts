@@ -4,11 +4,12 @@ import type { Deps } from '../deps';
 import { AppError } from '../errors';
 import { findInstitution, insertCase, type Db } from '../store';
 import type { Case } from './case-schema';
+import { childNameHasher } from './child-name-hash';
 import type { CaseWarning } from './check-preconditions';
 import { prepareCase, type PreparedCase } from './parse-case';
 import type { Routing } from './route-case';
 
-type CaseDeps = Pick<Deps, 'db' | 'clock' | 'audit' | 'sealer' | 'scheme' | 'metrics'>;
+type CaseDeps = Pick<Deps, 'db' | 'clock' | 'audit' | 'sealer' | 'scheme' | 'metrics' | 'config'>;
 
 /** What is kept with a case besides its data: where it goes and what it lacked. */
 export interface StoredRouting extends Routing {
@@ -55,6 +56,7 @@ export async function createCase(deps: CaseDeps, principal: Principal, data: Cas
       externalReference: data.externalReference ?? null,
       data: deps.sealer.seal(JSON.stringify(data)),
       routing: deps.sealer.seal(JSON.stringify(stored)),
+      childNameHash: childNameHasher(deps.config.dataKey)(data.child.fullName),
       createdBy: actorOf(principal),
       createdAt,
     });

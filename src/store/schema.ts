@@ -80,7 +80,7 @@ export interface CasesTable {
   /** Keyed hash of the child's normalised name, so the register can be searched without decrypting. */
   child_name_hash: string | null;
   /** The routing decided at creation (recipients, rules, scheme version, warnings); sealed like `data`. */
-  routing: string;
+  routing: ColumnType<string, string | undefined, string>;
   created_by: string;
   created_at: string;
   /** Set when retention removed the case data; the row stays for the register. */

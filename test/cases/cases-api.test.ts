@@ -1,3 +1,4 @@
+import { childNameHasher } from '../../src/cases';
 import { dialects } from '../support/databases';
 import { schoolInstitution } from '../support/service';
 import { startCaseService, socialServiceInstitution, type CaseService } from './case-service';
@@ -32,6 +33,8 @@ describe.each(dialects)('the cases API on %s', (dialect) => {
     const row = await svc.deps.db.selectFrom('cases').selectAll().where('id', '=', res.body.id).executeTakeFirstOrThrow();
     expect(row.institution_id).toBe(svc.schoolId);
     expect(row.created_by).toMatch(/^key:/);
+    // The register finds the case by the child's name without opening its data.
+    expect(row.child_name_hash).toBe(childNameHasher(svc.config.dataKey)('čakste  žanis'));
   });
 
   it('names the missing preconditions as warnings, and still stores the case', async () => {

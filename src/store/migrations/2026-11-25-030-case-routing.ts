@@ -12,7 +12,7 @@ type AnyDb = Kysely<any>;
 export async function up(db: AnyDb): Promise<void> {
   await db.schema.alterTable('cases').addColumn('routing', 'text', (c) => c.notNull().defaultTo('')).execute();
   await db.schema.alterTable('attachments').addColumn('position', 'integer', (c) => c.notNull().defaultTo(0)).execute();
-  await db.schema.createIndex('attachments_case_position').on('attachments').columns(['case_id', 'position']).unique().execute();
+  await db.schema.createIndex('attachments_case_position').on('attachments').columns(['case_id', 'position']).execute();
   await db.schema.createIndex('idempotency_keys_created').on('idempotency_keys').column('created_at').execute();
 }
 

@@ -53,7 +53,7 @@ function liveOfCase(db: Db, institutionId: string, caseId: string) {
 
 /** The case's live work materials, in upload order. */
 export async function listAttachments(db: Db, institutionId: string, caseId: string): Promise<StoredAttachmentRow[]> {
-  return (await liveOfCase(db, institutionId, caseId).orderBy('position').execute()).map(toRow);
+  return (await liveOfCase(db, institutionId, caseId).orderBy('position').orderBy('created_at').orderBy('id').execute()).map(toRow);
 }
 
 export async function findAttachment(db: Db, institutionId: string, caseId: string, id: string): Promise<StoredAttachmentRow | undefined> {

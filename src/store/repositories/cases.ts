@@ -7,6 +7,8 @@ export interface StoredCaseRow {
   externalReference: string | null;
   data: string;
   routing: string;
+  /** Keyed hash of the child's normalised name, for the register's search. */
+  childNameHash: string | null;
   createdBy: string;
   createdAt: string;
   purgedAt: string | null;
@@ -21,7 +23,7 @@ export async function insertCase(db: Db, c: Omit<StoredCaseRow, 'purgedAt'>): Pr
       external_reference: c.externalReference,
       data: c.data,
       routing: c.routing,
-      child_name_hash: null,
+      child_name_hash: c.childNameHash,
       created_by: c.createdBy,
       created_at: c.createdAt,
       purged_at: null,
@@ -33,7 +35,7 @@ export async function insertCase(db: Db, c: Omit<StoredCaseRow, 'purgedAt'>): Pr
 export async function findCase(db: Db, institutionId: string, id: string): Promise<StoredCaseRow | undefined> {
   const row = await db
     .selectFrom('cases')
-    .select(['id', 'institution_id', 'external_reference', 'data', 'routing', 'created_by', 'created_at', 'purged_at'])
+    .select(['id', 'institution_id', 'external_reference', 'data', 'routing', 'child_name_hash', 'created_by', 'created_at', 'purged_at'])
     .where('id', '=', id)
     .where('institution_id', '=', institutionId)
     .executeTakeFirst();
@@ -44,6 +46,7 @@ export async function findCase(db: Db, institutionId: string, id: string): Promi
       externalReference: row.external_reference,
       data: row.data,
       routing: row.routing,
+      childNameHash: row.child_name_hash,
       createdBy: row.created_by,
       createdAt: row.created_at,
       purgedAt: row.purged_at,
