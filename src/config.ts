@@ -16,6 +16,9 @@ export interface Config {
   signingP12: string | undefined;
   signingP12Password: string | undefined;
   tsaUrl: string | undefined;
+  tsaTimeoutMs: number;
+  /** PEM file of extra trusted roots for verifying signatures and time-stamps (a qualified TSA's, other CAs'). */
+  trustAnchors: string | undefined;
   dataKey: Buffer | undefined;
   dataKeyId: string;
   /** Earlier data keys, by id, still needed to read what they encrypted. */
@@ -75,6 +78,8 @@ const envSchema = z.object({
   SIGNING_P12: optional(z.string()),
   SIGNING_P12_PASSWORD: optional(z.string()),
   TSA_URL: optional(url(['http:', 'https:'])),
+  TSA_TIMEOUT_MS: positiveInt(15_000),
+  TRUST_ANCHORS: optional(z.string()),
   DATA_KEY: optional(base64Key),
   DATA_KEY_ID: z.string().regex(/^[A-Za-z0-9._-]{1,32}$/, 'must be 1–32 letters, digits, dots, dashes or underscores').default('k1'),
   DATA_KEYS_OLD: optional(
@@ -140,6 +145,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     signingP12: e.SIGNING_P12 ? path.resolve(cwd, e.SIGNING_P12) : undefined,
     signingP12Password: e.SIGNING_P12_PASSWORD,
     tsaUrl: e.TSA_URL,
+    tsaTimeoutMs: e.TSA_TIMEOUT_MS,
+    trustAnchors: e.TRUST_ANCHORS ? path.resolve(cwd, e.TRUST_ANCHORS) : undefined,
     dataKey: e.DATA_KEY ? Buffer.from(e.DATA_KEY, 'base64') : undefined,
     dataKeyId: e.DATA_KEY_ID,
     oldDataKeys,

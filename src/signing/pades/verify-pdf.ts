@@ -1,0 +1,200 @@
+import crypto from 'node:crypto';
+import { elementLength, encode as encodeNode } from '../asn1/der';
+import { oid, type DigestName } from '../asn1/oids';
+import type { Certificate } from '../certificate';
+import { CmsError, findSignerCertificate, parseSignedData, type SignedData } from '../cms/parse-signed-data';
+import { check, verifySignerInfo, type Check } from '../cms/verify-signer-info';
+import type { PdfFile } from '../pdf/pdf-file';
+import { parsePdfDate, readTextString } from '../pdf/text';
+import { PdfString } from '../pdf/objects';
+import type { TrustStore } from '../trust';
+import { verifyTimestampToken } from '../tsp/verify-token';
+import { checkCoverage, type Coverage } from './coverage';
+import { findSignatures, type FoundSignature } from './find-signatures';
+
+export interface SignatureReport {
+  /** The signature field's name. */
+  field: string;
+  /** A signature, or a document time-stamp (PAdES B-LTA). */
+  type: 'signature' | 'document-timestamp';
+  /** The signer's certificate name (for a document time-stamp, the TSA's). */
+  signer: string | null;
+  /** The signing time the signer claims (/M); the time-stamp is the proven one. */
+  signedAt: string | null;
+  timestamp: { genTime: string; tsa: string } | null;
+  /** PAdES-B-B, PAdES-B-T, … or CMS for other detached signatures. */
+  level: string;
+  subFilter: string | null;
+  coverage: Coverage | null;
+  valid: boolean;
+  checks: Check[];
+}
+
+export interface VerificationReport {
+  valid: boolean;
+  /** The verdict in one sentence. */
+  summary: string;
+  signatures: SignatureReport[];
+}
+
+/**
+ * Verifies every signature and document time-stamp of a PDF, made by Sūtne or by any other
+ * software: coverage, digest, signature, signing-certificate binding, the signer certificate's
+ * validity at the time-stamp's time and its chain to a trusted root, and the time-stamp (imprint,
+ * signature, TSA certificate and chain). A signature without a valid time-stamp is not valid
+ * here: Latvian law counts a document as signed only with one.
+ */
+export function verifyPdf(file: PdfFile, trust: TrustStore, now: Date = new Date()): VerificationReport {
+  const signatures = findSignatures(file).map((s) => (s.type === 'DocTimeStamp' ? verifyDocTimestamp(file, s, trust) : verifySignature(file, s, trust, now)));
+  const valid = signatures.length > 0 && signatures.every((s) => s.valid);
+  return { valid, summary: summarize(signatures, valid), signatures };
+}
+
+function verifySignature(file: PdfFile, found: FoundSignature, trust: TrustStore, now: Date): SignatureReport {
+  const checks: Check[] = [];
+  const coverage = checkCoverage(file, found.byteRange, found.contents);
+  checks.push(coverage.check);
+  checks.push(subFilterCheck(found.subFilter));
+  const claimed = readClaimedTime(found);
+  const report: SignatureReport = {
+    field: found.fieldName, type: 'signature', signer: null, signedAt: claimed?.toISOString() ?? null, timestamp: null,
+    level: 'unknown', subFilter: found.subFilter ?? null, coverage: coverage.coverage ?? null, valid: false, checks,
+  };
+
+  let cms: SignedData;
+  try {
+    if (!found.contents) throw new CmsError('the signature has no /Contents');
+    cms = parseSignedData(found.contents.bytes);
+  } catch (err) {
+    checks.push(check('signature', false, err instanceof Error ? err.message : String(err)));
+    return report;
+  }
+  const info = cms.signerInfos[0];
+  const cert = info && findSignerCertificate(info, cms.certificates);
+  if (!info || !cert) {
+    checks.push(check('signature', false, 'the signer\'s certificate is not included in the signature'));
+    return report;
+  }
+  report.signer = cert.displayName;
+  const ranges = rangeDigests(file.buf, found.byteRange ?? [0, 0, 0, 0]);
+  const crypto_ = verifySignerInfo(info, cert, cms.contentType, ranges.digest, ranges.bytes);
+  checks.push(crypto_.digest, crypto_.signature, crypto_.signingCertificate);
+  if (found.subFilter === 'ETSI.CAdES.detached' && info.signedAttrs.has(oid.signingTime)) {
+    checks.push(check('profile', false, 'the CMS has a signingTime attribute, which PAdES baseline forbids'));
+  }
+
+  let at = now;
+  const tokenNode = info.unsignedAttrs.get(oid.signatureTimeStampToken)?.[0];
+  if (!tokenNode) {
+    checks.push(check('timestamp', false, 'no signature time-stamp: the signing time is only claimed, not proven (PAdES B-T needs one)'));
+  } else {
+    const der = encodeNode(tokenNode);
+    const token = verifyTimestampToken(der, (alg) => crypto.createHash(alg).update(info.signature).digest(), trust, 'timestamp', cms.certificates);
+    checks.push(...token.checks);
+    if (token.info) {
+      at = token.info.genTime;
+      report.timestamp = { genTime: token.info.genTime.toISOString(), tsa: token.tsaCert?.displayName ?? 'unknown' };
+    }
+  }
+  checks.push(certificateCheck(cert, at, !!report.timestamp));
+  const chain = trust.checkChain('chain', cert, cms.certificates, at);
+  checks.push({ name: chain.name, ok: chain.ok, detail: chain.detail });
+
+  report.level = levelOf(found, report.timestamp !== null, file);
+  report.valid = checks.every((c) => c.ok);
+  return report;
+}
+
+function verifyDocTimestamp(file: PdfFile, found: FoundSignature, trust: TrustStore): SignatureReport {
+  const coverage = checkCoverage(file, found.byteRange, found.contents);
+  const checks: Check[] = [coverage.check];
+  const report: SignatureReport = {
+    field: found.fieldName, type: 'document-timestamp', signer: null, signedAt: null, timestamp: null, level: 'PAdES-B-LTA',
+    subFilter: found.subFilter ?? null, coverage: coverage.coverage ?? null, valid: false, checks,
+  };
+  if (!found.contents) {
+    checks.push(check('timestamp', false, 'the document time-stamp has no /Contents'));
+    return report;
+  }
+  const ranges = rangeDigests(file.buf, found.byteRange ?? [0, 0, 0, 0]);
+  const token = verifyTimestampToken(found.contents.bytes.subarray(0, tokenLength(found.contents.bytes)), ranges.digest, trust);
+  checks.push(...token.checks);
+  if (token.info) {
+    report.timestamp = { genTime: token.info.genTime.toISOString(), tsa: token.tsaCert?.displayName ?? 'unknown' };
+    report.signer = report.timestamp.tsa;
+  }
+  report.valid = checks.every((c) => c.ok);
+  return report;
+}
+
+function subFilterCheck(subFilter: string | undefined): Check {
+  switch (subFilter) {
+    case 'ETSI.CAdES.detached':
+      return check('subFilter', true, 'ETSI.CAdES.detached (PAdES)');
+    case 'adbe.pkcs7.detached':
+      return check('subFilter', true, 'adbe.pkcs7.detached: a detached CMS signature (PDF 1.7), not a PAdES baseline one');
+    default:
+      return check('subFilter', false, `${subFilter ?? 'no /SubFilter'}: not a supported signature format (use ETSI.CAdES.detached)`);
+  }
+}
+
+function certificateCheck(cert: Certificate, at: Date, proven: boolean): Check {
+  const when = proven ? `at the time-stamp's time ${at.toISOString()}` : `now (${at.toISOString()}; no proven signing time)`;
+  if (!cert.isValidAt(at)) {
+    return check('certificate', false, `"${cert.displayName}" was not valid ${when} (valid ${cert.notBefore.toISOString()} to ${cert.notAfter.toISOString()})`);
+  }
+  const usage = cert.keyUsage;
+  if (usage && !usage.has('digitalSignature') && !usage.has('nonRepudiation')) {
+    return check('certificate', false, `"${cert.displayName}" is not allowed to sign documents (key usage)`);
+  }
+  return check('certificate', true, `"${cert.displayName}" was valid ${when}`);
+}
+
+function levelOf(found: FoundSignature, stamped: boolean, file: PdfFile): string {
+  if (found.subFilter !== 'ETSI.CAdES.detached') return stamped ? 'CMS with time-stamp' : 'CMS';
+  if (!stamped) return 'PAdES-B-B';
+  return file.dict(file.catalog.get('DSS')) ? 'PAdES-B-LT' : 'PAdES-B-T';
+}
+
+function readClaimedTime(found: FoundSignature): Date | undefined {
+  const m = found.dict.get('M');
+  return m instanceof PdfString ? parsePdfDate(readTextString(m)) : undefined;
+}
+
+/** Digests of the bytes a /ByteRange names, per algorithm, computed once each. */
+function rangeDigests(buf: Buffer, br: number[]): { digest: (alg: DigestName) => Buffer; bytes: () => Buffer } {
+  const cache = new Map<DigestName, Buffer>();
+  const pieces = () => {
+    const out: Buffer[] = [];
+    for (let i = 0; i + 1 < br.length; i += 2) out.push(buf.subarray(br[i]!, Math.min(buf.length, br[i]! + br[i + 1]!)));
+    return out;
+  };
+  return {
+    digest: (alg) => {
+      let d = cache.get(alg);
+      if (!d) {
+        const h = crypto.createHash(alg);
+        for (const p of pieces()) h.update(p);
+        d = h.digest();
+        cache.set(alg, d);
+      }
+      return d;
+    },
+    bytes: () => Buffer.concat(pieces()),
+  };
+}
+
+function summarize(signatures: SignatureReport[], valid: boolean): string {
+  if (!signatures.length) return 'Not valid: the PDF has no signatures.';
+  const parts = signatures.map((s) => {
+    const who = s.signer ? `"${s.signer}"` : 'an unknown signer';
+    const when = s.timestamp ? `, time-stamped ${s.timestamp.genTime} by "${s.timestamp.tsa}"` : '';
+    const state = s.valid ? 'valid' : `NOT valid (${s.checks.filter((c) => !c.ok).map((c) => c.name).join(', ')})`;
+    return `${s.type === 'signature' ? 'signature' : 'document time-stamp'} by ${who}${when}: ${state}`;
+  });
+  return `${valid ? 'Valid' : 'Not valid'}: ${parts.join('; ')}.`;
+}
+
+function tokenLength(bytes: Buffer): number {
+  return elementLength(bytes) ?? bytes.length;
+}
