@@ -6,6 +6,7 @@ import type { Config } from './config';
 import { createLogger, type Logger } from './logger';
 import { createMailTransport, OutboxWorker, registerOutboxGauge, type MailTransport } from './mail';
 import { Metrics } from './metrics';
+import { createSigningService, type SigningService } from './signing';
 import {
   FsBlobStore,
   migrateToLatest,
@@ -51,6 +52,8 @@ export interface Deps {
   metrics: Metrics;
   /** The municipality's referral scheme (`config.schemeDir`), checked whole at start. */
   scheme: Scheme;
+  /** PAdES-B-T signing and verification with the configured key, TSA and trusted roots. */
+  signing: SigningService;
   readiness: ReadinessCheck[];
   workers: BackgroundWorker[];
   /** Outgoing mail: the transport letters leave by (SMTP or .eml capture) and the outbox worker (also in `workers`). */
@@ -89,6 +92,8 @@ export async function createDeps(config: Config, opts: DepsOptions = {}): Promis
       { leaseMs: config.mail.leaseMs },
     );
     registerOutboxGauge(metrics.registry, database.db);
+    const signing = createSigningService({ config, clock, logger });
+    closers.push(() => signing.close());
     const deps: Deps = {
       config,
       logger,
@@ -100,9 +105,11 @@ export async function createDeps(config: Config, opts: DepsOptions = {}): Promis
       audit,
       metrics,
       scheme,
+      signing,
       readiness: [
         { name: 'database', check: () => pingDatabase(database.db) },
         { name: 'storage', check: () => blobs.ping() },
+        { name: 'signer', check: async () => void (await signing.ready()) },
       ],
       workers: [outbox],
       mail: { transport, outbox },

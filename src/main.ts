@@ -14,6 +14,14 @@ export interface RunningService {
 /** Wires the service and listens. */
 export async function startService(config: Config): Promise<RunningService> {
   const deps = await createDeps(config, { defaultMetrics: true });
+  try {
+    // A wrong P12 or password stops the start here, with its reason, not at the first letter.
+    const signer = await deps.signing.ready();
+    deps.logger.info(signer, 'signer ready');
+  } catch (err) {
+    await deps.close();
+    throw err;
+  }
   const { app } = createApp(deps);
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, config.host, (err?: Error) => (err ? reject(err) : resolve(s)));

@@ -35,6 +35,7 @@ export type AuditAction =
   | 'letter.failed'
   | 'letter.cancelled'
   | 'export.created'
+  | 'pdf.verified'
   | 'audit.verified'
   | 'audit.anchored';
 

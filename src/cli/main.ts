@@ -10,6 +10,8 @@ import { migrateCommand } from './commands/migrate';
 import { serveCommand } from './commands/serve';
 import { userCommands } from './commands/user';
 import { CommandExit, type CliIo } from './context';
+import { signCommand } from './commands/sign';
+import { verifyCommand } from './commands/verify';
 
 /**
  * Runs `sutne <command>`; answers the exit code. Long-running `serve` answers when the service
@@ -44,6 +46,8 @@ export async function main(argv: string[], io: Partial<CliIo> = {}): Promise<num
   userCommands(program, fullIo);
   exportCommands(program, fullIo);
   auditCommands(program, fullIo);
+  signCommand(program, fullIo);
+  verifyCommand(program, fullIo);
 
   try {
     await program.parseAsync(argv);

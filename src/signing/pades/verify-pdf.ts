@@ -78,7 +78,9 @@ function verifySignature(file: PdfFile, found: FoundSignature, trust: TrustStore
   report.signer = cert.displayName;
   const ranges = rangeDigests(file.buf, found.byteRange ?? [0, 0, 0, 0]);
   const crypto_ = verifySignerInfo(info, cert, cms.contentType, ranges.digest, ranges.bytes);
-  checks.push(crypto_.digest, crypto_.signature, crypto_.signingCertificate);
+  checks.push(crypto_.digest, crypto_.signature);
+  if (crypto_.signingCertificate.ok || found.subFilter === 'ETSI.CAdES.detached') checks.push(crypto_.signingCertificate);
+  else checks.push(check('signingCertificate', true, 'no signing-certificate attribute; adbe.pkcs7.detached does not require one'));
   if (found.subFilter === 'ETSI.CAdES.detached' && info.signedAttrs.has(oid.signingTime)) {
     checks.push(check('profile', false, 'the CMS has a signingTime attribute, which PAdES baseline forbids'));
   }
