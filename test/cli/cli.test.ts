@@ -1,25 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import supertest from 'supertest';
-import { main } from '../../src/cli/main';
 import { loadConfig } from '../../src/config';
 import { createDeps } from '../../src/deps';
 import { createApp } from '../../src/http';
+import { runCli } from '../support/cli';
 import { createTestDatabase, dialects, type TestDatabase } from '../support/databases';
 
 const examples = path.join(__dirname, '..', '..', '..', 'shared', 'examples');
 
-async function run(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await main(['node', 'sutne', ...args], { env, stdout, stderr, cwd: process.cwd() });
-  return { code, stdout: out, stderr: err };
-}
+const run = (args: string[], env: Record<string, string>) => runCli(args, env);
 
 describe.each(dialects)('sutne command line on %s', (dialect) => {
   let tdb: TestDatabase;

@@ -1,19 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { main } from '../../src/cli/main';
+import { runCli } from '../support/cli';
 import { devCaPem, nssDbTrusting, pdfkitLetter, pdfsig, tempDir } from './support';
 
-async function run(args: string[], env: Record<string, string>, cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await main(['node', 'sutne', ...args], { env, stdout, stderr, cwd });
-  return { code, stdout: out, stderr: err };
-}
+const run = runCli;
 
 describe('sutne sign and sutne verify', () => {
   let dir: string;

@@ -11,8 +11,8 @@ import { HttpTimestampAuthority } from '../../src/signing/tsp/http-tsa';
 import { TrustStore } from '../../src/signing/trust';
 import type { SigningService } from '../../src/signing';
 import {
-  attributeOids, devCaPem, nssDbTrusting, opensslCmsVerify, opensslTsVerify, pdfkitLetter, pdfLibDocument, pdfsig,
-  signatureParts, signerInfoParts, signingService, tempDir,
+  attributeOids, opensslCmsVerify, opensslTsVerify, pdfLibDocument, pdfsig,
+  signatureParts, signerInfoParts, signingFixture, tempDir, type SigningFixture,
 } from './support';
 
 describe('PAdES-B-T signing', () => {
@@ -22,19 +22,13 @@ describe('PAdES-B-T signing', () => {
   let nss: string;
   let letter: Buffer;
 
+  let fixture: SigningFixture;
+
   beforeAll(async () => {
-    dataDir = tempDir();
-    service = signingService(dataDir);
-    await service.ready();
-    caPem = devCaPem(dataDir);
-    nss = nssDbTrusting(caPem);
-    letter = await pdfkitLetter();
+    fixture = await signingFixture();
+    ({ dataDir, service, caPem, nss, letter } = fixture);
   });
-  afterAll(async () => {
-    await service.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-    fs.rmSync(nss, { recursive: true, force: true });
-  });
+  afterAll(() => fixture.close());
 
   it('appends an update: the draft stays an unchanged prefix, and the ByteRange leaves out exactly /Contents', async () => {
     const signed = await service.signPdf(letter);

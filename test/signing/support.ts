@@ -207,3 +207,29 @@ export function opensslPki(keyType: 'rsa' | 'ec' = 'rsa'): { dir: string; ca: st
   const read = (f: string) => fs.readFileSync(path.join(dir, f), 'utf8');
   return { dir, ca: read('ca.pem'), cert: read('signer.pem'), key: read('signer.key') };
 }
+
+/** A signing service over a fresh development PKI, pdfsig's NSS database trusting its CA, and a letter. */
+export interface SigningFixture {
+  dataDir: string;
+  service: SigningService;
+  caPem: string;
+  nss: string;
+  letter: Buffer;
+  close(): Promise<void>;
+}
+
+export async function signingFixture(): Promise<SigningFixture> {
+  const dataDir = tempDir();
+  const service = signingService(dataDir);
+  await service.ready();
+  const caPem = devCaPem(dataDir);
+  const nss = nssDbTrusting(caPem);
+  return {
+    dataDir, service, caPem, nss, letter: await pdfkitLetter(),
+    close: async () => {
+      await service.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+      fs.rmSync(nss, { recursive: true, force: true });
+    },
+  };
+}

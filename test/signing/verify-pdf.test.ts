@@ -10,8 +10,8 @@ import { PdfFile } from '../../src/signing/pdf/pdf-file';
 import { prepareSignature } from '../../src/signing/pades/prepare-signature';
 import type { SigningService, VerificationReport } from '../../src/signing';
 import {
-  devCaPem, devPkiPems, makeP12, nssDbTrusting, opensslPki, opensslTimestamp, pdfkitLetter, pdfsig, signatureParts, signerInfoParts,
-  signingService, tempDir,
+  devPkiPems, makeP12, opensslPki, opensslTimestamp, pdfsig, signatureParts, signerInfoParts,
+  signingService, signingFixture, tempDir, type SigningFixture,
 } from './support';
 
 const failed = (r: VerificationReport, i = 0) => r.signatures[i]!.checks.filter((c) => !c.ok).map((c) => c.name);
@@ -44,25 +44,18 @@ function appendUpdate(pdf: Buffer, num: number, body: string): Buffer {
 describe('verifying signed PDFs', () => {
   let dataDir: string;
   let service: SigningService;
-  let caPem: string;
   let nss: string;
   let letter: Buffer;
   let signed: Buffer;
 
+  let fixture: SigningFixture;
+
   beforeAll(async () => {
-    dataDir = tempDir();
-    service = signingService(dataDir);
-    await service.ready();
-    caPem = devCaPem(dataDir);
-    nss = nssDbTrusting(caPem);
-    letter = await pdfkitLetter();
+    fixture = await signingFixture();
+    ({ dataDir, service, nss, letter } = fixture);
     signed = (await service.signPdf(letter)).pdf;
   });
-  afterAll(async () => {
-    await service.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-    fs.rmSync(nss, { recursive: true, force: true });
-  });
+  afterAll(() => fixture.close());
 
   it('reports a valid PAdES-B-T signature with every check named and passed', async () => {
     const report = await service.verifyPdf(signed);

@@ -42,13 +42,16 @@ export function signCommand(program: Command, io: CliIo): void {
         await fs.rename(tmp, out);
         println(io.stdout, `Signed by "${signed.signer}", time-stamped ${signed.timestamp.genTime.toISOString()} by "${signed.timestamp.tsa}": ${opts.out}`);
       } catch (err) {
-        if (isAppError(err, 'UNPROCESSABLE')) {
-          io.stderr.write(`Error: ${err.message}\n`);
-          throw new CommandExit(2);
-        }
-        throw err;
+        throw unusableInput(io, err);
       } finally {
         await signing.close();
       }
     });
+}
+
+/** Bytes that are not a readable PDF are unusable input: exit 2, with the reason. */
+export function unusableInput(io: CliIo, err: unknown): unknown {
+  if (!isAppError(err, 'UNPROCESSABLE')) return err;
+  io.stderr.write(`Error: ${err.message}\n`);
+  return new CommandExit(2);
 }

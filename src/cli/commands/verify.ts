@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
-import { isAppError } from '../../errors';
 import type { VerificationReport } from '../../signing';
 import { CommandExit, println, type CliIo } from '../context';
-import { readInputPdf, signingFromEnv } from './sign';
+import { readInputPdf, signingFromEnv, unusableInput } from './sign';
 
 export function verifyCommand(program: Command, io: CliIo): void {
   program
@@ -16,11 +15,7 @@ export function verifyCommand(program: Command, io: CliIo): void {
       try {
         report = await signing.verifyPdf(pdf);
       } catch (err) {
-        if (isAppError(err, 'UNPROCESSABLE')) {
-          io.stderr.write(`Error: ${err.message}\n`);
-          throw new CommandExit(2);
-        }
-        throw err;
+        throw unusableInput(io, err);
       } finally {
         await signing.close();
       }
