@@ -4,7 +4,7 @@
  * buffers; the only side effects are loading keys and the time-stamp requests, behind
  * `Signer` and `TimestampAuthority`.
  */
-export { createSigningService, type SigningService, type SigningConfig, type SignOptions, type SigningIdentity } from './signing-service';
+export { createSigningService, type SigningService, type SigningConfig, type SignOptions, type SigningIdentity, type TokenVerdict } from './signing-service';
 export type { SignedPdf } from './pades/sign-pdf';
 export type { VerificationReport, SignatureReport } from './pades/verify-pdf';
 export type { Coverage } from './pades/coverage';

@@ -16,6 +16,7 @@ import type { Signer, TimestampAuthority } from './signer';
 import { TrustStore } from './trust';
 import { DevTsaServer } from './tsp/dev-tsa';
 import { HttpTimestampAuthority } from './tsp/http-tsa';
+import { verifyTimestampToken } from './tsp/verify-token';
 
 export type SigningConfig = Pick<Config, 'dataDir' | 'signingP12' | 'signingP12Password' | 'tsaUrl' | 'tsaTimeoutMs' | 'trustAnchors'>;
 
@@ -35,6 +36,14 @@ export interface SigningIdentity {
 }
 
 /** Signing and verifying PDFs with this installation's key, TSA and trusted roots. */
+/** The verdict on one RFC 3161 token. */
+export interface TokenVerdict {
+  ok: boolean;
+  genTime?: string;
+  tsa?: string;
+  detail: string;
+}
+
 export interface SigningService {
   /** Signs any PDF as PAdES-B-T; `TSA_UNAVAILABLE` (503) if no valid time-stamp could be had. */
   signPdf(pdf: Buffer, opts?: SignOptions): Promise<SignedPdf>;
@@ -42,6 +51,13 @@ export interface SigningService {
   verifyPdf(pdf: Buffer): Promise<VerificationReport>;
   /** Loads the key (generating the development PKI the first time) and checks it can sign now. */
   ready(): Promise<SigningIdentity>;
+  /**
+   * The configured TSA (or the embedded one, started on first use) for other uses of RFC 3161,
+   * such as anchoring the audit log: every token it answers has been checked.
+   */
+  readonly timestamper: TimestampAuthority;
+  /** Checks an RFC 3161 token over a SHA-256 digest offline, against the trusted roots. */
+  verifyToken(der: Buffer, digest: Buffer): Promise<TokenVerdict>;
   close(): Promise<void>;
 }
 
@@ -123,6 +139,25 @@ export function createSigningService(o: { config: SigningConfig; clock: Clock; l
         signerValidUntil: cert.notAfter.toISOString(),
         tsa: config.tsaUrl ?? 'embedded development TSA',
         development: m.development,
+      };
+    },
+
+    timestamper: {
+      get name() {
+        return config.tsaUrl ?? 'embedded development TSA';
+      },
+      timestamp: async (digest, digestName) => (await timestampAuthority()).timestamp(digest, digestName),
+    },
+
+    async verifyToken(der, digest) {
+      const m = await load();
+      const token = verifyTimestampToken(der, (alg) => (alg === 'sha256' ? digest : Buffer.alloc(0)), m.trust);
+      const bad = token.checks.filter((c) => !c.ok);
+      return {
+        ok: token.ok,
+        ...(token.info ? { genTime: token.info.genTime.toISOString() } : {}),
+        ...(token.tsaCert ? { tsa: token.tsaCert.displayName } : {}),
+        detail: bad.length ? bad.map((c) => c.detail).join('; ') : 'the token is intact, stamps this digest, and its TSA chains to a trusted root',
       };
     },
 

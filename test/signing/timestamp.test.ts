@@ -131,3 +131,22 @@ describe('RFC 3161 time-stamps', () => {
     }
   });
 });
+
+describe('the signing service\'s time-stamps for other domains (audit anchors)', () => {
+  it('stamps a digest through the configured TSA and verifies the token offline', async () => {
+    const dir = tempDir();
+    const { signingService } = await import('./support');
+    const service = signingService(dir);
+    try {
+      const digest = crypto.createHash('sha256').update('audit head').digest();
+      const token = await service.timestamper.timestamp(digest, 'sha256');
+      expect(token.tsa).toBe('Sūtne development TSA');
+      expect(await service.verifyToken(token.der, digest)).toMatchObject({ ok: true, tsa: 'Sūtne development TSA', genTime: token.genTime.toISOString() });
+      const other = crypto.createHash('sha256').update('another head').digest();
+      expect(await service.verifyToken(token.der, other)).toMatchObject({ ok: false, detail: expect.stringContaining('other bytes') });
+    } finally {
+      await service.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
