@@ -47,6 +47,8 @@ export async function startTestService(
     ...env,
   });
   const deps = await createDeps(config);
+  // As startService does: the signing key is loaded (the development PKI made) before serving.
+  await deps.signing.ready();
   const { app, openApiDocument } = createApp(deps);
   return {
     db,
