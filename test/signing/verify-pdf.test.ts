@@ -214,6 +214,12 @@ describe('verifying signed PDFs', () => {
     expect(report.signatures[0]!.level).toBe('CMS with time-stamp');
   });
 
+  it('reports a signature whose /Contents is not a CMS as invalid, without failing the whole report', async () => {
+    const report = await service.verifyPdf(replaceCms(signed, Buffer.from('3082ffff0102030405', 'hex')));
+    expect(report.valid).toBe(false);
+    expect(report.signatures[0]!.checks.find((c) => c.name === 'signature')).toMatchObject({ ok: false, detail: expect.stringContaining('cannot be read') });
+  });
+
   it('answers an unsigned PDF as not valid, and unreadable bytes as unprocessable', async () => {
     const report = await service.verifyPdf(letter);
     expect(report).toMatchObject({ valid: false, signatures: [], summary: expect.stringContaining('no signatures') });

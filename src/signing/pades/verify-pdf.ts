@@ -45,7 +45,14 @@ export interface VerificationReport {
  * here: Latvian law counts a document as signed only with one.
  */
 export function verifyPdf(file: PdfFile, trust: TrustStore, now: Date = new Date()): VerificationReport {
-  const signatures = findSignatures(file).map((s) => (s.type === 'DocTimeStamp' ? verifyDocTimestamp(file, s, trust) : verifySignature(file, s, trust, now)));
+  const signatures = findSignatures(file).map((s) => {
+    try {
+      return s.type === 'DocTimeStamp' ? verifyDocTimestamp(file, s, trust) : verifySignature(file, s, trust, now);
+    } catch (err) {
+      // A damaged certificate or token inside one signature makes that signature invalid, not the file unreadable.
+      return unreadableSignature(s, err);
+    }
+  });
   const valid = signatures.length > 0 && signatures.every((s) => s.valid);
   return { valid, summary: summarize(signatures, valid), signatures };
 }
@@ -127,6 +134,14 @@ function verifyDocTimestamp(file: PdfFile, found: FoundSignature, trust: TrustSt
   }
   report.valid = checks.every((c) => c.ok);
   return report;
+}
+
+function unreadableSignature(found: FoundSignature, err: unknown): SignatureReport {
+  return {
+    field: found.fieldName, type: found.type === 'DocTimeStamp' ? 'document-timestamp' : 'signature', signer: null, signedAt: null,
+    timestamp: null, level: 'unknown', subFilter: found.subFilter ?? null, coverage: null, valid: false,
+    checks: [check('signature', false, `the signature cannot be read (${err instanceof Error ? err.message : String(err)})`)],
+  };
 }
 
 function subFilterCheck(subFilter: string | undefined): Check {
