@@ -89,7 +89,7 @@ export async function createDeps(config: Config, opts: DepsOptions = {}): Promis
     closers.push(() => transport.close());
     const outbox = new OutboxWorker(
       { db: database.db, blobs, audit, metrics, logger, clock, mail: config.mail, transport, random: Math.random },
-      { leaseMs: config.mail.leaseMs },
+      { leaseMs: config.mail.leaseMs, stopTimeoutMs: config.shutdownTimeoutMs },
     );
     registerOutboxGauge(metrics.registry, database.db);
     const signing = createSigningService({ config, clock, logger });

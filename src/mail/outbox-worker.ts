@@ -15,6 +15,11 @@ export interface OutboxWorkerOptions {
   leaseMs?: number;
   /** Names this worker in `lease_owner`; unique per process by default. */
   owner?: string;
+  /**
+   * How long `stop` waits for deliveries in hand. One still running after it is abandoned: its
+   * lease runs out and another worker sends it (the same message). Default 15 s.
+   */
+  stopTimeoutMs?: number;
 }
 
 /**
@@ -27,6 +32,7 @@ export class OutboxWorker implements BackgroundWorker {
   readonly owner: string;
   private readonly concurrency: number;
   private readonly leaseMs: number;
+  private readonly stopTimeoutMs: number;
   private readonly inFlight = new Set<Promise<unknown>>();
   private loop: Promise<void> | undefined;
   private stopping = false;
@@ -37,6 +43,7 @@ export class OutboxWorker implements BackgroundWorker {
   constructor(private readonly ctx: DeliveryContext, opts: OutboxWorkerOptions = {}) {
     this.concurrency = opts.concurrency ?? 5;
     this.leaseMs = opts.leaseMs ?? 120_000;
+    this.stopTimeoutMs = opts.stopTimeoutMs ?? 15_000;
     this.owner = opts.owner ?? `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   }
 
@@ -51,7 +58,16 @@ export class OutboxWorker implements BackgroundWorker {
     this.stopping = true;
     this.wake();
     await this.loop;
-    await Promise.allSettled([...this.inFlight]);
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = await Promise.race([
+      Promise.allSettled([...this.inFlight]).then(() => false),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), this.stopTimeoutMs))),
+    ]);
+    clearTimeout(timer);
+    if (gaveUp) {
+      this.ctx.logger.warn({ inFlight: this.inFlight.size }, 'outbox: stopped with deliveries in hand; their leases will run out and they will be sent again');
+    }
+    this.stopHeartbeat();
     this.loop = undefined;
   }
 

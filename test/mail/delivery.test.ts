@@ -214,6 +214,22 @@ describe('delivery through SMTP', () => {
     expect((await row(letter.letterId)).status).toBe('sent');
     expect(arrived(letter.message_id!)).toHaveLength(1);
   });
+
+  it('stops within its timeout when a delivery hangs, leaving the letter to its lease', async () => {
+    sink.delayMs = 1500;
+    const letter = await queue();
+    const worker = new OutboxWorker(
+      { ...svc.deps, mail: svc.config.mail, transport: svc.deps.mail.transport, random: Math.random },
+      { stopTimeoutMs: 100 },
+    );
+    worker.start();
+    await until(async () => (await row(letter.letterId)).status === 'sending');
+    const t = Date.now();
+    await worker.stop();
+    expect(Date.now() - t).toBeLessThan(1000);
+    expect((await row(letter.letterId)).status).toBe('sending');
+    await until(async () => (await row(letter.letterId)).status === 'sent');
+  });
 });
 
 describe('delivery without SMTP_URL', () => {
