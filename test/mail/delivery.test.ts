@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { cliPrincipal } from '../../src/access';
 import { OutboxWorker, queueLetter, type QueueContext } from '../../src/mail';
+import { dialects } from '../support/databases';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
 import { startTestService, type TestService } from '../support/service';
 import { seedSignedLetter, socialService, statePolice } from './fixtures';
@@ -10,14 +11,14 @@ import { until } from './support/until';
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
-describe('delivery through SMTP', () => {
+describe.each(dialects)('delivery through SMTP on %s', (dialect) => {
   let sink: SmtpSink;
   let svc: TestService;
   let institutionId: string;
 
   beforeAll(async () => {
     sink = await startSmtpSink();
-    svc = await startTestService('sqlite', {
+    svc = await startTestService(dialect, {
       SMTP_URL: sink.url, MAIL_FROM: 'sutne@skola.example.lv', MAIL_MAX_ATTEMPTS: '3', MAIL_RETRY_BASE_MS: '1', MAIL_POLL_MS: '20',
     });
     institutionId = await svc.addInstitution();
