@@ -17,6 +17,9 @@ export async function migrateToLatest(db: Db, set: Record<string, Migration> = m
     provider: { getMigrations: async () => set },
     migrationTableName: 'schema_migrations',
     migrationLockTableName: 'schema_migrations_lock',
+    // Each domain numbers its migrations in its own range and lands when ready, so a database
+    // may have run 060 before 030 arrives: run what is missing rather than refuse.
+    allowUnorderedMigrations: true,
   });
   const { error, results } = await migrator.migrateToLatest();
   const applied = (results ?? []).filter((r: MigrationResult) => r.status === 'Success').map((r) => r.migrationName);

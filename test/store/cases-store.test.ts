@@ -84,3 +84,19 @@ describe.each(dialects)('case, attachment and idempotency records on %s', (diale
     expect(await purgeIdempotencyKeys(handle.db, '2026-11-26T00:00:00.000Z')).toBe(1);
   });
 });
+
+describe.each(dialects)('migrations landing out of order on %s', (dialect) => {
+  it('runs a migration numbered before ones already run', async () => {
+    const { migrations } = await import('../../src/store/migrations');
+    const tdb = await createTestDatabase(dialect);
+    const handle = openDatabase({ databaseUrl: tdb.databaseUrl, dataDir: tdb.dataDir });
+    try {
+      const withoutCases = Object.fromEntries(Object.entries(migrations).filter(([name]) => !name.includes('-030-')));
+      await migrateToLatest(handle.db, withoutCases);
+      expect((await migrateToLatest(handle.db)).applied).toEqual(['2026-11-25-030-case-routing']);
+    } finally {
+      await handle.close();
+      await tdb.drop();
+    }
+  });
+});
