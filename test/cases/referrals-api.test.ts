@@ -39,6 +39,14 @@ describe.each(dialects)('referrals on %s', (dialect) => {
     expect(read.body.attachments.map((a: { id: string }) => a.id)).toEqual(res.body.case.attachments.map((a: { id: string }) => a.id));
   });
 
+  it('takes the case part sent as a file, as curl -F case=@case.json does', async () => {
+    const res = await referral()
+      .attach('case', Buffer.from(JSON.stringify(exampleCase('minimal'))), { filename: 'case.json', contentType: 'application/json' })
+      .attach('file', files.png, 'foto.png');
+    expect(res.status).toBe(201);
+    expect(res.body.case.attachments).toHaveLength(1);
+  });
+
   it('takes a referral without files', async () => {
     const res = await referral().field('case', JSON.stringify(exampleCase('minimal')));
     expect(res.status).toBe(201);

@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { pipeline } from 'node:stream';
+import { pipeline, type Readable } from 'node:stream';
 import { z } from 'zod';
 import type { Principal } from '../../access';
 import {
@@ -205,14 +205,19 @@ function fileParts(upload: AttachmentUpload): PartHandlers {
 async function receiveReferral(deps: Deps, principal: Principal, req: Request, res: Response, upload: AttachmentUpload): Promise<Case> {
   let data: Case | undefined;
   const files = fileParts(upload);
+  const takeCase = async (value: string) => {
+    if (data) throw new AppError('VALIDATION_FAILED', 'Daļa “case” norādīta divreiz.', [{ path: 'case', message: 'norādīta divreiz' }]); // given twice
+    data = inPart('case', () => parseCase(deps, parseJsonPart(value)));
+    await inPartAsync('case', () => routeCaseFor(deps, principal, data!));
+  };
   await readParts(deps, req, res, {
-    field: async (name, value) => {
+    field: (name, value) => {
       if (name !== 'case') throw unknownPart(name);
-      if (data) throw new AppError('VALIDATION_FAILED', 'Daļa “case” norādīta divreiz.', [{ path: 'case', message: 'norādīta divreiz' }]); // given twice
-      data = inPart('case', () => parseCase(deps, parseJsonPart(value)));
-      await inPartAsync('case', () => routeCaseFor(deps, principal, data!));
+      return takeCase(value);
     },
-    file: (name, filename, stream) => {
+    file: async (name, filename, stream) => {
+      // Clients that send the case as a file (curl -F case=@case.json) are answered the same.
+      if (name === 'case') return takeCase(await readSmallPart(stream, deps.config.limits.jsonBodyBytes));
       if (name === 'file' && !data) {
         stream.resume();
         // "part case must come before the files"
@@ -223,6 +228,19 @@ async function receiveReferral(deps: Deps, principal: Principal, req: Request, r
   });
   if (!data) throw new AppError('VALIDATION_FAILED', 'Trūkst daļas “case” ar lietas datiem.', [{ path: 'case', message: 'obligāts lauks' }]); // part case missing
   return data;
+}
+
+async function readSmallPart(stream: Readable, limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) {
+      throw new AppError('PAYLOAD_TOO_LARGE', `Daļa “case” ir lielāka par ${limit} baitiem (JSON_BODY_LIMIT_BYTES).`, [{ path: 'case', message: 'par lielu' }]);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function parseJsonPart(value: string): unknown {
