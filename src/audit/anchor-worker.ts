@@ -1,7 +1,8 @@
 import type { BackgroundWorker } from '../deps';
 import type { Logger } from '../logger';
 import { institutionsWithUnanchoredEntries } from '../store';
-import { anchorChain, type AnchorContext } from './anchor';
+import type { Db } from '../store';
+import type { AuditLog } from './audit-log';
 
 export const ANCHOR_ACTOR = 'system:audit-anchor';
 
@@ -9,7 +10,7 @@ export const ANCHOR_ACTOR = 'system:audit-anchor';
  * Time-stamps every chain that grew since its last anchor, once per `intervalMinutes`. A chain
  * with nothing new is left alone; a TSA that does not answer is tried again next round.
  */
-export function auditAnchorWorker(ctx: AnchorContext & { logger: Logger }, intervalMinutes: number): BackgroundWorker & { runOnce(): Promise<number> } {
+export function auditAnchorWorker(ctx: { db: Db; audit: AuditLog; logger: Logger }, intervalMinutes: number): BackgroundWorker & { runOnce(): Promise<number> } {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;
 
@@ -17,7 +18,7 @@ export function auditAnchorWorker(ctx: AnchorContext & { logger: Logger }, inter
     let anchored = 0;
     for (const institutionId of await institutionsWithUnanchoredEntries(ctx.db, 'audit.anchored')) {
       try {
-        if (await anchorChain(ctx, institutionId, ANCHOR_ACTOR)) anchored++;
+        if (await ctx.audit.anchor(institutionId, ANCHOR_ACTOR)) anchored++;
       } catch (err) {
         ctx.logger.warn({ institution: institutionId, err: err instanceof Error ? err.message : String(err) }, 'audit anchoring failed; will retry');
       }

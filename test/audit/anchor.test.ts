@@ -108,7 +108,8 @@ describe.each(dialects)('audit chain anchored by a TSA on %s', (dialect) => {
   });
 
   it('anchors, at intervals, only the chains that grew since their last anchor', async () => {
-    const worker = auditAnchorWorker({ ...ctx(), logger: pino({ level: 'silent' }) }, 60);
+    audit.useTimestamps({ tsa, verifier: tsa });
+    const worker = auditAnchorWorker({ db: handle.db, audit, logger: pino({ level: 'silent' }) }, 60);
     await write('a', 2);
     await write('b', 1);
     expect(await worker.runOnce()).toBe(2);
