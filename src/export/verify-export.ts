@@ -48,6 +48,29 @@ const letterMetadataSchema = z.object({
 
 const EXPECTED_PROBLEMS = new Set(['MATERIAL_PURGED']);
 
+/** The audit entries a letter names, what they must be about, and the hashes its files have here. */
+interface Reference {
+  letter: string;
+  objects: Set<string>;
+  hashes: { letterId: string; pdf: string | undefined; message: string | undefined; materials: Map<string, string | undefined> };
+}
+
+/**
+ * Entries that recorded a file's hash when it was made (`attachment.uploaded` {sha256},
+ * `letter.signed` {pdfSha256}, `letter.sent` {emlSha256}) pin those files to the time-stamped
+ * chain: a file swapped in the archive, with the manifests rewritten to match, still differs here.
+ */
+function recordedHashMismatch(e: ChainedAuditEntry, h: Reference['hashes']): string | undefined {
+  const d = e.details;
+  const differs = (recorded: unknown, actual: string | undefined) => typeof recorded === 'string' && actual !== undefined && recorded !== actual;
+  if (e.objectType === 'attachment' && e.objectId && differs(d.sha256, h.materials.get(e.objectId))) return `material ${e.objectId}`;
+  if (e.objectType === 'letter' && e.objectId === h.letterId) {
+    if (e.action === 'letter.signed' && differs(d.pdfSha256, h.pdf)) return 'the signed PDF';
+    if (e.action === 'letter.sent' && differs(d.emlSha256, h.message)) return 'the sent message';
+  }
+  return undefined;
+}
+
 /**
  * Checks an export offline: every file against the manifest (nothing missing, altered or added),
  * every letter's files against the hashes recorded when it was made, every signature and
@@ -94,7 +117,7 @@ export async function verifyExport(file: string, verifiers: ExportVerifiers): Pr
     }
 
     // Audit entries each letter names, and the objects they must be about.
-    const references = new Map<number, { letter: string; objects: Set<string> }>();
+    const references = new Map<number, Reference>();
     for (const l of manifest.letters) await checkLetter(zip, l, listed, verifiers.pdf, result, references);
 
     await checkAudit(zip, manifest, verifiers.timestamps, result, references);
@@ -111,7 +134,7 @@ async function checkLetter(
   listed: ReadonlyMap<string, { sha256: string }>,
   pdfVerifier: PdfSignatureVerifier,
   result: ExportVerification,
-  references: Map<number, { letter: string; objects: Set<string> }>,
+  references: Map<number, Reference>,
 ): Promise<void> {
   const problem = (path: string, message: string): void => {
     result.problems.push({ check: 'letter', path, message: `${l.registrationNumber}: ${message}` });
@@ -143,7 +166,15 @@ async function checkLetter(
   }
 
   const objects = new Set([meta.letter.id, meta.letter.caseId, ...meta.letter.attachments.map((a) => a.id), ...meta.files.materials.map((m) => m.id)]);
-  for (const n of meta.auditEntries) references.set(n, { letter: l.registrationNumber, objects });
+  // What the files hashed to in this archive, for entries that recorded a hash when the file was made.
+  const fileHash = (p: string | null | undefined) => (p ? listed.get(p)?.sha256 : undefined);
+  const hashes: Reference['hashes'] = {
+    letterId: meta.letter.id,
+    pdf: fileHash(meta.files.pdf?.path),
+    message: fileHash(meta.files.message?.path),
+    materials: new Map(meta.files.materials.flatMap((m) => (m.path ? [[m.id, fileHash(m.path)] as [string, string | undefined]] : []))),
+  };
+  for (const n of meta.auditEntries) references.set(n, { letter: l.registrationNumber, objects, hashes });
 }
 
 async function checkAudit(
@@ -151,7 +182,7 @@ async function checkAudit(
   manifest: Manifest,
   verifier: TimestampTokenVerifier,
   result: ExportVerification,
-  references: ReadonlyMap<number, { letter: string; objects: Set<string> }>,
+  references: ReadonlyMap<number, Reference>,
 ): Promise<void> {
   const problem = (path: string, message: string): void => {
     result.problems.push({ check: 'audit', path, message });
@@ -176,6 +207,9 @@ async function checkAudit(
       const ref = references.get(e.n);
       if (ref && (!e.objectId || !ref.objects.has(e.objectId))) {
         problem(a.chain, `entry ${e.n}, named by letter ${ref.letter}, is about something else`);
+      } else if (ref) {
+        const mismatch = recordedHashMismatch(e, ref.hashes);
+        if (mismatch) problem(a.chain, `letter ${ref.letter}: ${mismatch} differs from the hash entry ${e.n} recorded when it was made`);
       }
       yield e;
     }

@@ -13,7 +13,7 @@ import { println, withDeps, type CliIo } from '../context';
 import { exportVerifyCommand } from './export-verify';
 
 interface ExportOptions {
-  out: string;
+  out?: string;
   from?: string;
   to?: string;
   institution?: string;
@@ -26,13 +26,15 @@ export function exportCommands(program: Command, io: CliIo): void {
   const cmd = program
     .command('export')
     .description('bulk export of sent correspondence to a ZIP an auditor verifies offline; `export verify <zip>` checks one')
-    .requiredOption('--out <file.zip>', 'where to write the archive')
+    .option('--out <file.zip>', 'where to write the archive (required)')
     .option('--from <date>', 'letters registered on or after this day (YYYY-MM-DD, Latvian time) or instant')
     .option('--to <date>', 'letters registered on or before this day (inclusive) or instant')
     .option('--institution <id>', 'whose letters (needed when there is more than one institution)')
     .option('--recipient <key>', 'only letters to this recipient (e.g. social_service)')
     .option('--status <list>', 'statuses, separated by commas (default: sent)')
     .action(async (opts: ExportOptions) => {
+      // Not a required option: commander would then demand it of `export verify` too.
+      if (!opts.out) throw new AppError('VALIDATION_FAILED', 'Name the archive to write with --out <file.zip>.');
       const filters = parseInput(letterFilterSchema, stripUnset({ from: opts.from, to: opts.to, recipient: opts.recipient, status: opts.status }), 'The options');
       const out = path.resolve(io.cwd, opts.out);
       await withDeps(io, async (deps) => {

@@ -56,6 +56,7 @@ export async function insertFixtureLetter(deps: Deps, input: FixtureLetterInput)
       })
       .execute();
     attachmentIds.push(id);
+    await deps.audit.record({ action: 'attachment.uploaded', actor: 'test', institutionId: input.institutionId, object: { type: 'attachment', id }, details: { sha256: sha256(m.content), size: m.content.length } });
   }
   const pdf = input.pdf ?? Buffer.from(`%PDF-1.7\n% letter ${randomUUID()}\n%%EOF\n`);
   const storedPdf = await deps.blobs.put(pdf);
@@ -84,9 +85,14 @@ export async function insertFixtureLetter(deps: Deps, input: FixtureLetterInput)
       last_error: status === 'failed' ? '550 mailbox unavailable' : null, smtp_response: null, cancelled_at: null, cancel_reason: null,
     })
     .execute();
-  const actions: AuditAction[] = ['letter.rendered', ...(signed ? ['letter.signed' as const] : []), ...(status === 'sent' ? ['letter.sent' as const] : [])];
-  for (const action of actions) {
-    await deps.audit.record({ action, actor: 'test', institutionId: input.institutionId, object: { type: 'letter', id } });
+  // As the letters, signing and mail domains record them: the hashes of what they made.
+  const entries: Array<[AuditAction, Record<string, string>]> = [
+    ['letter.rendered', {}],
+    ...(signed ? [['letter.signed', { pdfSha256: sha256(pdf) }] as [AuditAction, Record<string, string>]] : []),
+    ...(status === 'sent' && eml ? [['letter.sent', { emlSha256: sha256(eml) }] as [AuditAction, Record<string, string>]] : []),
+  ];
+  for (const [action, details] of entries) {
+    await deps.audit.record({ action, actor: 'test', institutionId: input.institutionId, object: { type: 'letter', id }, details });
   }
   return { id, caseId, registrationNumber, createdAt, attachmentIds };
 }
