@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { AuditLog } from './audit';
+import { AuditLog, auditAnchorWorker } from './audit';
 import { loadScheme, type Scheme } from './cases';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
@@ -94,6 +94,9 @@ export async function createDeps(config: Config, opts: DepsOptions = {}): Promis
     registerOutboxGauge(metrics.registry, database.db);
     const signing = createSigningService({ config, clock, logger });
     closers.push(() => signing.close());
+    // The audit chain's head is time-stamped by the same TSA that stamps signatures.
+    audit.useTimestamps({ tsa: signing.timestamper, verifier: signing });
+    const anchoring = auditAnchorWorker({ db: database.db, audit, logger }, config.auditAnchorMinutes);
     const deps: Deps = {
       config,
       logger,
@@ -111,7 +114,7 @@ export async function createDeps(config: Config, opts: DepsOptions = {}): Promis
         { name: 'storage', check: () => blobs.ping() },
         { name: 'signer', check: async () => void (await signing.ready()) },
       ],
-      workers: [outbox],
+      workers: [outbox, anchoring],
       mail: { transport, outbox },
       close: async () => {
         for (const close of closers.reverse()) await close();

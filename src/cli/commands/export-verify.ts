@@ -1,21 +1,10 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { verifyExport, type ExportVerification, type ExportVerifiers } from '../../export';
+import { systemClock } from '../../clock';
+import { verifyExport, type ExportVerification } from '../../export';
+import { createLogger } from '../../logger';
+import { createSigningService } from '../../signing';
 import { CommandExit, configOf, println, type CliIo } from '../context';
-import type { Config } from '../../config';
-
-/**
- * The verifiers an offline check uses: the signing domain's PDF and time-stamp verifiers over
- * the configured trust anchors. Set once the signing domain provides them (see `offlineVerifiers`).
- */
-export type VerifierFactory = (config: Config) => Promise<ExportVerifiers & { close?(): Promise<void> }>;
-
-let verifierFactory: VerifierFactory | undefined;
-
-/** Plugs in how `export verify` builds its verifiers. */
-export function useExportVerifiers(factory: VerifierFactory): void {
-  verifierFactory = factory;
-}
 
 export function exportVerifyCommand(exportCmd: Command, io: CliIo): void {
   exportCmd
@@ -23,13 +12,14 @@ export function exportVerifyCommand(exportCmd: Command, io: CliIo): void {
     .description('check an export offline: every hash, signature and time-stamp, the audit chain; exit 0 intact, 1 not')
     .option('--json', 'print the report as JSON')
     .action(async (zip: string, opts: { json?: boolean }) => {
-      if (!verifierFactory) throw new Error('No signature verifier is available in this build.');
-      const verifiers = await verifierFactory(configOf(io));
+      // Offline: no database, only the configured trusted roots (TRUST_ANCHORS, or the development PKI's).
+      const config = configOf(io);
+      const signing = createSigningService({ config, clock: systemClock, logger: createLogger({ level: 'silent' }) });
       let report: ExportVerification;
       try {
-        report = await verifyExport(path.resolve(io.cwd, zip), verifiers);
+        report = await verifyExport(path.resolve(io.cwd, zip), { pdf: signing, timestamps: signing });
       } finally {
-        await verifiers.close?.();
+        await signing.close();
       }
       if (opts.json) println(io.stdout, JSON.stringify(report, null, 2));
       else printReport(io, zip, report);
