@@ -1,21 +1,10 @@
-import { PassThrough } from 'node:stream';
-import { main } from '../../src/cli/main';
+import { runCli } from '../support/cli';
 import { loadConfig } from '../../src/config';
 import { createDeps } from '../../src/deps';
 import { addInstitution } from '../../src/institutions';
 import { dialects } from '../support/databases';
 import { schoolInstitution, startTestService, type TestService } from '../support/service';
 
-async function run(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await main(['node', 'sutne', ...args], { env, stdout, stderr, cwd: process.cwd() });
-  return { code, stdout: out, stderr: err };
-}
 
 describe.each(dialects)('verifying the audit log on %s', (dialect) => {
   let svc: TestService;
@@ -51,13 +40,13 @@ describe.each(dialects)('verifying the audit log on %s', (dialect) => {
   });
 
   it('sutne audit verify: exit 0 when intact, 1 naming the first bad entry when not; another institution is unaffected', async () => {
-    const ok = await run(['audit', 'verify'], env());
+    const ok = await runCli(['audit', 'verify'], env());
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(new RegExp(`${school}: intact, \\d+ entries; 1 time-stamp`));
     expect(ok.stdout).toContain('Intact:');
 
     await svc.deps.db.updateTable('audit_log').set({ object_id: 'forged' }).where('institution_id', '=', school).where('n', '=', 4).execute();
-    const broken = await run(['audit', 'verify'], env());
+    const broken = await runCli(['audit', 'verify'], env());
     expect(broken.code).toBe(1);
     expect(broken.stdout).toContain(`${school}: BROKEN at entry 4: content altered after it was written`);
     expect(broken.stdout).toMatch(new RegExp(`${other}: intact`));
@@ -68,7 +57,7 @@ describe.each(dialects)('verifying the audit log on %s', (dialect) => {
     const mine = await svc.request.get('/api/v1/audit/verify').set('Authorization', `Bearer ${await svc.apiKey(school, 'admin')}`);
     expect(mine.body).toMatchObject({ valid: false, firstBadEntry: { institutionId: school, n: 4, reason: expect.stringMatching(/altered/) } });
 
-    const json = await run(['audit', 'verify', '--institution', other, '--json'], env());
+    const json = await runCli(['audit', 'verify', '--institution', other, '--json'], env());
     expect(json.code).toBe(0);
     expect(JSON.parse(json.stdout)).toMatchObject({ valid: true, institutions: [{ institutionId: other, valid: true }] });
   });
@@ -80,7 +69,7 @@ describe.each(dialects)('verifying the audit log on %s', (dialect) => {
     } finally {
       await deps.close();
     }
-    await run(['audit', 'verify', '--institution', 'tresa-skola'], env());
+    await runCli(['audit', 'verify', '--institution', 'tresa-skola'], env());
     const rows = await svc.deps.db.selectFrom('audit_log').selectAll().where('institution_id', '=', 'tresa-skola').orderBy('n').execute();
     expect(rows.map((r) => [r.action, r.actor])).toEqual([['institution.created', 'test'], ['audit.verified', 'cli']]);
   });

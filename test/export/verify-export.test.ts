@@ -1,23 +1,12 @@
+import { runCli as run } from '../support/cli';
 import fs from 'node:fs';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { main } from '../../src/cli/main';
 import type { Manifest } from '../../src/export';
 import { startTestService, type TestService } from '../support/service';
 import { rezip, tempFile, unzipAll } from './support/archive';
 import { insertFixtureLetter, sha256, type FixtureLetter } from './support/fixtures';
 import { signedPdf } from './support/signed-pdf';
 
-async function run(args: string[], env: Record<string, string>, cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await main(['node', 'sutne', ...args], { env, stdout, stderr, cwd });
-  return { code, stdout: out, stderr: err };
-}
 
 describe('sutne export and sutne export verify (offline)', () => {
   let svc: TestService;
