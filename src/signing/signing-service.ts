@@ -8,6 +8,9 @@ import { Certificate } from './certificate';
 import { loadOrCreateDevPki, type DevPki } from './keys/dev-pki';
 import { LocalKeySigner } from './keys/local-signer';
 import { readP12 } from './keys/p12';
+import { parseSignedData } from './cms/parse-signed-data';
+import { issueDevCrl } from './keys/dev-crl';
+import { addValidationData } from './pades/add-validation-data';
 import { signPdf, type SignedPdf } from './pades/sign-pdf';
 import { verifyPdf, type VerificationReport } from './pades/verify-pdf';
 import { PdfFile } from './pdf/pdf-file';
@@ -24,6 +27,8 @@ export interface SignOptions {
   reason?: string;
   location?: string;
   contactInfo?: string;
+  /** PAdES B-LT: append the certificates and CRLs (a DSS) after the signature. */
+  ltv?: boolean;
 }
 
 /** Who signs and who time-stamps, for readiness reports and the CLI. */
@@ -105,10 +110,14 @@ export function createSigningService(o: { config: SigningConfig; clock: Clock; l
       } catch (err) {
         throw unreadable(err);
       }
+      const { ltv, ...fieldOptions } = opts;
       try {
-        const signed = await signPdf(file.buf, { signer: m.signer, tsa: authority, clock, tokenSizeHint, ...opts });
+        const signed = await signPdf(file.buf, { signer: m.signer, tsa: authority, clock, tokenSizeHint, ...fieldOptions });
         tokenSizeHint = Math.max(tokenSizeHint ?? 0, signed.timestamp.der.length + 256);
-        return signed;
+        if (!ltv) return signed;
+        const certs = uniqueCerts([...m.signer.chain, ...parseSignedData(signed.timestamp.der).certificates]);
+        const crls = revocationData(m, certs, clock.now());
+        return { ...signed, pdf: addValidationData(PdfFile.parse(signed.pdf), { certs: certs.map((c) => c.der), crls }) };
       } catch (err) {
         if (err instanceof PdfSyntaxError) throw unreadable(err);
         throw err;
@@ -201,6 +210,23 @@ async function loadMaterial(config: SigningConfig, logger: Logger | undefined): 
     anchors.push(...extra);
   }
   return { signer, trust: new TrustStore(anchors), devPki, development: !config.signingP12 || !config.tsaUrl };
+}
+
+function uniqueCerts(certs: Certificate[]): Certificate[] {
+  return certs.filter((c, i) => certs.findIndex((d) => d.equals(c)) === i);
+}
+
+/**
+ * CRLs for every certificate below a root. Only the development CA's can be issued here; for an
+ * institution's certificate the CA's published CRL or OCSP would be fetched (not built yet).
+ */
+function revocationData(m: Material, certs: Certificate[], now: Date): Buffer[] {
+  const ca = m.devPki?.ca;
+  const foreign = certs.find((c) => !c.isSelfIssued && !(ca && c.isIssuedBy(ca.cert)));
+  if (!ca || foreign) {
+    throw new AppError('DEPENDENCY_UNAVAILABLE', `PAdES B-LT needs revocation data for "${(foreign ?? certs[0])!.displayName}", and only the development CA's CRL can be made here; sign without ltv.`);
+  }
+  return [issueDevCrl(ca, { now })];
 }
 
 function unreadable(err: unknown): AppError {

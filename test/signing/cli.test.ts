@@ -32,6 +32,14 @@ describe('sutne sign and sutne verify', () => {
     expect(JSON.parse(json.stdout)).toMatchObject({ valid: true, signatures: [{ level: 'PAdES-B-T' }] });
   });
 
+  it('signs PAdES B-LT with --ltv, which verifies with the revocation data', async () => {
+    expect((await run(['sign', 'letter.pdf', '--out', 'ltv.pdf', '--ltv'], env, dir)).code).toBe(0);
+    const res = await run(['verify', 'ltv.pdf'], env, dir);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain('PAdES-B-LT, valid');
+    expect(res.stdout).toMatch(/ok\s+revocation/);
+  });
+
   it('exits 1 for a PDF that is not validly signed, naming the failed check', async () => {
     const pdf = fs.readFileSync(path.join(dir, 'signed.pdf'));
     pdf[300] = pdf[300]! ^ 0x01;

@@ -31,11 +31,12 @@ export function signCommand(program: Command, io: CliIo): void {
     .requiredOption('--out <file>', 'where to write the signed PDF')
     .option('--reason <text>', 'the reason written into the signature')
     .option('--location <text>', 'the place written into the signature')
-    .action(async (input: string, opts: { out: string; reason?: string; location?: string }) => {
+    .option('--ltv', 'PAdES B-LT: add certificates and revocation data after the signature')
+    .action(async (input: string, opts: { out: string; reason?: string; location?: string; ltv?: boolean }) => {
       const pdf = await readInputPdf(io, input);
       const signing = signingFromEnv(io);
       try {
-        const signed = await signing.signPdf(pdf, { ...(opts.reason ? { reason: opts.reason } : {}), ...(opts.location ? { location: opts.location } : {}) });
+        const signed = await signing.signPdf(pdf, { ...(opts.reason ? { reason: opts.reason } : {}), ...(opts.location ? { location: opts.location } : {}), ltv: opts.ltv ?? false });
         const out = path.resolve(io.cwd, opts.out);
         const tmp = `${out}.${process.pid}.tmp`;
         await fs.writeFile(tmp, signed.pdf);

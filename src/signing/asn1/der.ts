@@ -130,3 +130,6 @@ export const asn1Types = T;
 
 /** An INTEGER with the given content bytes, as read from another structure. */
 export const integerContent = (content: Uint8Array): Asn1 => asn1.create(U, T.INTEGER, false, toBinary(content));
+
+/** UTCTime, which RFC 5280 requires for dates up to 2049 in certificates and CRLs. */
+export const utcTime = (d: Date): Asn1 => asn1.create(U, T.UTCTIME, false, asn1.dateToUtcTime(d));

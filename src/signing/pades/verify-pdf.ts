@@ -1,7 +1,6 @@
 import crypto from 'node:crypto';
 import { elementLength, encode as encodeNode } from '../asn1/der';
 import { oid, type DigestName } from '../asn1/oids';
-import type { Certificate } from '../certificate';
 import { CmsError, findSignerCertificate, parseSignedData, type SignedData } from '../cms/parse-signed-data';
 import { check, verifySignerInfo, type Check } from '../cms/verify-signer-info';
 import type { PdfFile } from '../pdf/pdf-file';
@@ -9,6 +8,9 @@ import { parsePdfDate, readTextString } from '../pdf/text';
 import { PdfString } from '../pdf/objects';
 import type { TrustStore } from '../trust';
 import { verifyTimestampToken } from '../tsp/verify-token';
+import { Crl } from '../crl';
+import { Certificate } from '../certificate';
+import { readValidationData } from './add-validation-data';
 import { checkCoverage, type Coverage } from './coverage';
 import { findSignatures, type FoundSignature } from './find-signatures';
 
@@ -45,9 +47,10 @@ export interface VerificationReport {
  * here: Latvian law counts a document as signed only with one.
  */
 export function verifyPdf(file: PdfFile, trust: TrustStore, now: Date = new Date()): VerificationReport {
+  const ltv = readLtv(file);
   const signatures = findSignatures(file).map((s) => {
     try {
-      return s.type === 'DocTimeStamp' ? verifyDocTimestamp(file, s, trust) : verifySignature(file, s, trust, now);
+      return s.type === 'DocTimeStamp' ? verifyDocTimestamp(file, s, trust) : verifySignature(file, s, trust, now, ltv);
     } catch (err) {
       // A damaged certificate or token inside one signature makes that signature invalid, not the file unreadable.
       return unreadableSignature(s, err);
@@ -57,7 +60,7 @@ export function verifyPdf(file: PdfFile, trust: TrustStore, now: Date = new Date
   return { valid, summary: summarize(signatures, valid), signatures };
 }
 
-function verifySignature(file: PdfFile, found: FoundSignature, trust: TrustStore, now: Date): SignatureReport {
+function verifySignature(file: PdfFile, found: FoundSignature, trust: TrustStore, now: Date, ltv: Ltv | undefined): SignatureReport {
   const checks: Check[] = [];
   const coverage = checkCoverage(file, found.byteRange, found.contents);
   checks.push(coverage.check);
@@ -93,6 +96,7 @@ function verifySignature(file: PdfFile, found: FoundSignature, trust: TrustStore
   }
 
   let at = now;
+  let tsaCert: Certificate | undefined;
   const tokenNode = info.unsignedAttrs.get(oid.signatureTimeStampToken)?.[0];
   if (!tokenNode) {
     checks.push(check('timestamp', false, 'no signature time-stamp: the signing time is only claimed, not proven (PAdES B-T needs one)'));
@@ -100,14 +104,21 @@ function verifySignature(file: PdfFile, found: FoundSignature, trust: TrustStore
     const der = encodeNode(tokenNode);
     const token = verifyTimestampToken(der, (alg) => crypto.createHash(alg).update(info.signature).digest(), trust, 'timestamp', cms.certificates);
     checks.push(...token.checks);
+    tsaCert = token.tsaCert;
     if (token.info) {
       at = token.info.genTime;
       report.timestamp = { genTime: token.info.genTime.toISOString(), tsa: token.tsaCert?.displayName ?? 'unknown' };
     }
   }
   checks.push(certificateCheck(cert, at, !!report.timestamp));
-  const chain = trust.checkChain('chain', cert, cms.certificates, at);
+  const pool = [...cms.certificates, ...(ltv?.certs ?? [])];
+  const chain = trust.checkChain('chain', cert, pool, at);
   checks.push({ name: chain.name, ok: chain.ok, detail: chain.detail });
+  if (ltv) {
+    const chains = [chain.chain];
+    if (tsaCert) chains.push(trust.checkChain('tsa', tsaCert, pool, at).chain);
+    checks.push(revocationCheck(chains, ltv.crls, at, trust));
+  }
 
   report.level = levelOf(found, report.timestamp !== null, file);
   report.valid = checks.every((c) => c.ok);
@@ -171,6 +182,58 @@ function levelOf(found: FoundSignature, stamped: boolean, file: PdfFile): string
   if (found.subFilter !== 'ETSI.CAdES.detached') return stamped ? 'CMS with time-stamp' : 'CMS';
   if (!stamped) return 'PAdES-B-B';
   return file.dict(file.catalog.get('DSS')) ? 'PAdES-B-LT' : 'PAdES-B-T';
+}
+
+interface Ltv {
+  certs: Certificate[];
+  crls: Crl[];
+}
+
+/** The DSS's certificates and CRLs (PAdES B-LT), or undefined when the document has none. */
+function readLtv(file: PdfFile): Ltv | undefined {
+  const data = readValidationData(file);
+  if (!data) return undefined;
+  const certs: Certificate[] = [];
+  const crls: Crl[] = [];
+  for (const der of data.certs) {
+    try {
+      certs.push(new Certificate(der));
+    } catch {
+      // an unreadable entry adds nothing; the checks say what is missing
+    }
+  }
+  for (const der of data.crls) {
+    try {
+      crls.push(new Crl(der));
+    } catch {
+      // as above
+    }
+  }
+  return { certs, crls };
+}
+
+/**
+ * With validation data present, every certificate of the signer's and the TSA's chains (up to the
+ * trusted root) must be covered by a CRL from its issuer, issued after the time-stamp, that does
+ * not list it.
+ */
+function revocationCheck(chains: Certificate[][], crls: Crl[], at: Date, trust: TrustStore): Check {
+  const notes: string[] = [];
+  for (const chain of chains) {
+    for (let i = 0; i + 1 < chain.length; i++) {
+      const cert = chain[i]!;
+      if (trust.isAnchor(cert)) break;
+      const issuer = chain[i + 1]!;
+      const crl = crls.filter((c) => c.isIssuedBy(issuer)).sort((a, b) => b.thisUpdate.getTime() - a.thisUpdate.getTime())[0];
+      if (!crl) return check('revocation', false, `the validation data has no CRL from "${issuer.displayName}" for "${cert.displayName}"`);
+      const revokedAt = crl.revoked.get(cert.serialHex);
+      if (revokedAt && revokedAt <= at) return check('revocation', false, `"${cert.displayName}" was revoked on ${revokedAt.toISOString()}, before the time-stamp`);
+      // CRL times are whole seconds; the time-stamp's may have a fraction.
+      if (crl.thisUpdate.getTime() < Math.floor(at.getTime() / 1000) * 1000) return check('revocation', false, `the CRL for "${cert.displayName}" (${crl.thisUpdate.toISOString()}) predates the time-stamp, so it cannot show the certificate was good then`);
+      notes.push(`"${cert.displayName}" not revoked (CRL of ${crl.thisUpdate.toISOString()})`);
+    }
+  }
+  return check('revocation', true, notes.join('; ') || 'nothing to check below the trusted roots');
 }
 
 function readClaimedTime(found: FoundSignature): Date | undefined {
