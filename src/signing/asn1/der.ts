@@ -72,8 +72,20 @@ export function sortedSet(items: Asn1[]): Asn1 {
   return set(...encoded.map((e) => e.item));
 }
 
-/** Parsed DER as an element (so certificates are embedded byte for byte). */
-export const raw = (der: Uint8Array): Asn1 => decode(der);
+const parsed = new WeakMap<Uint8Array, Asn1>();
+
+/**
+ * Parsed DER as an element, so certificates are embedded byte for byte. Parsed once per buffer:
+ * a signer's certificates go into every signature, and node-forge's toDer only reads the tree.
+ */
+export function raw(der: Uint8Array): Asn1 {
+  let node = parsed.get(der);
+  if (!node) {
+    node = decode(der);
+    parsed.set(der, node);
+  }
+  return node;
+}
 
 // ---- reading ----
 

@@ -53,7 +53,10 @@ export function isName(o: PdfObject | undefined, n?: string): o is PdfName {
 const REGULAR = /^[!-~]$/;
 const DELIMITERS = new Set(['(', ')', '<', '>', '[', ']', '{', '}', '/', '%', '#']);
 
+const PLAIN_NAME = /^[A-Za-z0-9._+-]*$/;
+
 function serializeName(n: string): string {
+  if (PLAIN_NAME.test(n)) return `/${n}`;
   let out = '/';
   for (const ch of n) {
     const code = ch.charCodeAt(0);
