@@ -8,7 +8,10 @@ import { createMailTransport, OutboxWorker, registerOutboxGauge, type MailTransp
 import { Metrics } from './metrics';
 import { createSigningService, type SigningService } from './signing';
 import {
+  AesGcmSealer,
+  DataKeys,
   FsBlobStore,
+  SealedBlobStore,
   migrateToLatest,
   openDatabase,
   pingDatabase,
@@ -82,7 +85,10 @@ export async function createDeps(config: Config, opts: DepsOptions = {}): Promis
       const { applied } = await migrateToLatest(database.db);
       if (applied.length) logger.info({ applied }, 'database migrated');
     }
-    const blobs: BlobStore = new FsBlobStore(path.join(config.dataDir, 'blobs'));
+    const plainBlobs = new FsBlobStore(path.join(config.dataDir, 'blobs'));
+    // With DATA_KEY set (production requires it) case data and every stored file are encrypted.
+    const keys = config.dataKey ? new DataKeys(config.dataKeyId, config.dataKey, config.oldDataKeys) : undefined;
+    const blobs: BlobStore = keys ? new SealedBlobStore(plainBlobs, keys) : plainBlobs;
     const metrics = new Metrics({ defaultMetrics: opts.defaultMetrics ?? false });
     const audit = new AuditLog(database.db, clock);
     const transport = createMailTransport(config);
@@ -104,7 +110,7 @@ export async function createDeps(config: Config, opts: DepsOptions = {}): Promis
       database,
       db: database.db,
       blobs,
-      sealer: plainSealer,
+      sealer: keys ? new AesGcmSealer(keys) : plainSealer,
       audit,
       metrics,
       scheme,
