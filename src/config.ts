@@ -32,7 +32,14 @@ export interface Config {
     uploadCaseBytes: number;
     uploadFiles: number;
     requestTimeoutMs: number;
+    /** Requests per minute per API key or signed-in person on /api/v1. */
     rateLimitPerMinute: number;
+    /** Requests per minute per client address on /api/v1, whatever the credentials. */
+    rateLimitPerAddressPerMinute: number;
+    /** Sign-in attempts per minute per client address. */
+    loginAttemptsPerMinute: number;
+    /** Largest request head (request line and headers) the server reads; larger answers 431. */
+    headerBytes: number;
   };
   /**
    * The outbox: attempts per letter, the first retry delay (doubling, with jitter), how often an
@@ -94,6 +101,9 @@ const envSchema = z.object({
   UPLOAD_MAX_FILES: positiveInt(50),
   REQUEST_TIMEOUT_MS: positiveInt(120_000),
   RATE_LIMIT_PER_MINUTE: positiveInt(600),
+  RATE_LIMIT_PER_ADDRESS_PER_MINUTE: positiveInt(1200),
+  LOGIN_ATTEMPTS_PER_MINUTE: positiveInt(10),
+  MAX_HEADER_BYTES: positiveInt(16 * 1024),
   MAIL_MAX_ATTEMPTS: positiveInt(8),
   MAIL_RETRY_BASE_MS: positiveInt(30_000),
   MAIL_POLL_MS: positiveInt(2_000),
@@ -161,6 +171,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
       uploadFiles: e.UPLOAD_MAX_FILES,
       requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
       rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+      rateLimitPerAddressPerMinute: e.RATE_LIMIT_PER_ADDRESS_PER_MINUTE,
+      loginAttemptsPerMinute: e.LOGIN_ATTEMPTS_PER_MINUTE,
+      headerBytes: e.MAX_HEADER_BYTES,
     },
     mail: { maxAttempts: e.MAIL_MAX_ATTEMPTS, retryBaseMs: e.MAIL_RETRY_BASE_MS, pollMs: e.MAIL_POLL_MS, leaseMs: e.MAIL_LEASE_MS },
     sessionTtlMinutes: e.SESSION_TTL_MINUTES,

@@ -1,4 +1,5 @@
-import type { Server } from 'node:http';
+import http, { type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { Config } from './config';
 import { createDeps, type Deps } from './deps';
 import { createApp } from './http';
@@ -23,12 +24,23 @@ export async function startService(config: Config): Promise<RunningService> {
     throw err;
   }
   const { app } = createApp(deps);
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(config.port, config.host, (err?: Error) => (err ? reject(err) : resolve(s)));
-    s.once('error', reject);
+  const server = http.createServer(
+    {
+      maxHeaderSize: config.limits.headerBytes,
+      requestTimeout: config.limits.requestTimeoutMs,
+      headersTimeout: Math.min(60_000, config.limits.requestTimeoutMs),
+    },
+    app,
+  );
+  server.maxHeadersCount = 100;
+  server.on('clientError', answerClientError);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
-  server.requestTimeout = config.limits.requestTimeoutMs;
-  server.headersTimeout = Math.min(60_000, config.limits.requestTimeoutMs);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
@@ -48,4 +60,25 @@ export async function startService(config: Config): Promise<RunningService> {
       deps.logger.info('stopped');
     })());
   return { deps, server, url, stop };
+}
+
+/**
+ * Requests Node refuses before Express sees them (an oversized head, a malformed request line)
+ * still get the CONTRACT error shape, then the connection closes.
+ */
+function answerClientError(err: Error & { code?: string }, socket: Duplex): void {
+  if (!socket.writable || (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  const [status, reason, code, message] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request Header Fields Too Large', 'PAYLOAD_TOO_LARGE', 'The request headers are larger than the limit.']
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout', 'REQUEST_TIMEOUT', 'The request did not arrive in time.']
+        : [400, 'Bad Request', 'VALIDATION_FAILED', 'The request is not valid HTTP.'];
+  const body = JSON.stringify({ error: { code, message } });
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }

@@ -3,4 +3,8 @@ export { can, isRole, roles, type Permission, type Role } from './roles';
 export { actorOf, cliPrincipal, type Principal } from './principal';
 export { generateApiKey, hashApiKey, looksLikeApiKey } from './api-key';
 export { hashPassword, verifyPassword, passwordRules } from './password';
-export { createApiKey, revokeKey, createUser } from './manage';
+export {
+  logIn, logOut, findSession, requireCsrf, sessionIdOf, LOGIN_FAILED_MESSAGE, LOCK_AFTER_FAILURES, UNATTRIBUTED_CHAIN,
+  type NewSession, type LiveSession,
+} from './sessions';
+export { createApiKey, revokeKey, createUser, changeUser, endUserSessions } from './manage';

@@ -2,7 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { AuditLog } from '../audit';
 import type { Clock } from '../clock';
 import { AppError } from '../errors';
-import { findInstitution, findUserByEmail, insertApiKey, insertUser, isUniqueViolation, revokeApiKey, type Db } from '../store';
+import {
+  findInstitution, findUserByEmail, findUserIn, insertApiKey, insertUser, isUniqueViolation, revokeApiKey, revokeUserSessions,
+  updateUser, type Db,
+} from '../store';
 import { generateApiKey } from './api-key';
 import { hashPassword, passwordRules } from './password';
 import type { Principal } from './principal';
@@ -90,6 +93,62 @@ export async function createUser(
     throw err;
   }
   return { id };
+}
+
+/**
+ * Changes a person's role, name or whether they may sign in. Disabling or a new role ends every
+ * session the person has, so the change holds at once. Nobody changes their own role or disables
+ * themselves: an institution must not lock out its last admin by accident.
+ */
+export async function changeUser(
+  ctx: Ctx,
+  institutionId: string,
+  id: string,
+  change: { role?: Role; displayName?: string | null; disabled?: boolean },
+  by: Principal | string,
+): Promise<void> {
+  if (typeof by !== 'string' && by.kind === 'user' && by.id === id && (change.role !== undefined || change.disabled)) {
+    throw new AppError('CONFLICT', 'You cannot change your own role or disable yourself; ask another admin.');
+  }
+  if (change.role === 'system') {
+    throw new AppError('VALIDATION_FAILED', 'The system role is for API keys of other systems, not for people.', [
+      { path: 'role', message: 'people cannot have the system role' },
+    ]);
+  }
+  const now = ctx.clock.now().toISOString();
+  await ctx.db.transaction().execute(async (trx) => {
+    const before = await findUserIn(trx, institutionId, id);
+    if (!before) throw new AppError('USER_NOT_FOUND', 'No user with this id in your institution.');
+    const disabledAt = change.disabled === undefined ? undefined : change.disabled ? (before.disabledAt ?? now) : null;
+    await updateUser(trx, institutionId, id, { role: change.role, displayName: change.displayName, disabledAt });
+    const roleChanged = change.role !== undefined && change.role !== before.role;
+    const ended = roleChanged || change.disabled ? await revokeUserSessions(trx, id, now) : 0;
+    await ctx.audit.record(
+      {
+        action: 'user.updated', actor: by, institutionId, object: { type: 'user', id },
+        details: {
+          ...(roleChanged ? { role: change.role! } : {}),
+          ...(change.disabled !== undefined ? { disabled: change.disabled } : {}),
+          ...(change.displayName !== undefined ? { displayNameChanged: true } : {}),
+          sessionsEnded: ended,
+        },
+      },
+      trx,
+    );
+  });
+}
+
+/** Ends every session of a person of this institution (a lost laptop, a departure). */
+export async function endUserSessions(ctx: Ctx, institutionId: string, id: string, by: Principal | string): Promise<number> {
+  return ctx.db.transaction().execute(async (trx) => {
+    if (!(await findUserIn(trx, institutionId, id))) throw new AppError('USER_NOT_FOUND', 'No user with this id in your institution.');
+    const ended = await revokeUserSessions(trx, id, ctx.clock.now().toISOString());
+    await ctx.audit.record(
+      { action: 'user.sessions_revoked', actor: by, institutionId, object: { type: 'user', id }, details: { sessionsEnded: ended } },
+      trx,
+    );
+    return ended;
+  });
 }
 
 async function requireInstitution(db: Db, id: string): Promise<void> {

@@ -26,7 +26,11 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
-/** A hash of a random password: lets a failed login for an unknown e-mail take as long as a real one. */
-export const DUMMY_HASH_PROMISE = (): Promise<string> => hashPassword(randomBytes(16).toString('hex'));
+let dummy: Promise<string> | undefined;
+
+/** A hash of a random password, made once: lets a failed login for an unknown e-mail take as long as a real one. */
+export function dummyPasswordHash(): Promise<string> {
+  return (dummy ??= hashPassword(randomBytes(16).toString('hex')));
+}
 
 export const passwordRules = { minLength: 12, maxLength: 200 };

@@ -16,6 +16,7 @@ export type AuditAction =
   | 'apikey.revoked'
   | 'user.created'
   | 'user.updated'
+  | 'user.sessions_revoked'
   | 'login.succeeded'
   | 'login.failed'
   | 'logout'

@@ -1,18 +1,27 @@
 import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Deps } from '../deps';
 import { ApiRouter } from './api-router';
-import { authenticate, bearerKey } from './middleware/authenticate';
+import { authenticate, bearerKey, sessionCookie } from './middleware/authenticate';
 import { errorHandler, notFound } from './middleware/error-handler';
 import { idempotency } from './middleware/idempotency';
+import { perAddress, perPrincipal } from './middleware/rate-limits';
+import { requestTimeout } from './middleware/request-timeout';
 import { requestContext } from './middleware/request-context';
 import { buildOpenApiDocument } from './openapi';
 import { apiRouteModules } from './routes';
 import { systemRoutes } from './routes/system';
+import { webRoutes } from '../web';
 
 const API_BASE = '/api/v1';
 const VERSION = (require('../../package.json') as { version: string }).version;
+
+/** Answers about children's cases must not be kept by browsers or proxies. */
+const noStore: RequestHandler = (_req, res, next) => {
+  res.setHeader('Cache-Control', 'no-store');
+  next();
+};
 
 /** Builds the Express application over wired dependencies; it does not listen. */
 export function createApp(deps: Deps): { app: Express; openApiDocument: () => object } {
@@ -22,6 +31,7 @@ export function createApp(deps: Deps): { app: Express; openApiDocument: () => ob
   app.set('query parser', 'simple');
 
   app.use(requestContext(deps.logger, deps.metrics));
+  app.use(requestTimeout(deps.config.limits.requestTimeoutMs));
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -53,7 +63,16 @@ export function createApp(deps: Deps): { app: Express; openApiDocument: () => ob
 
   const api = new ApiRouter(deps, registry, API_BASE);
   for (const mount of apiRouteModules) mount(api);
-  app.use(API_BASE, authenticate(deps, [bearerKey]), idempotency(deps), api.router);
+  app.use(
+    API_BASE,
+    noStore,
+    perAddress(deps.config.limits.rateLimitPerAddressPerMinute),
+    authenticate(deps, [bearerKey, sessionCookie]),
+    perPrincipal(deps.config.limits.rateLimitPerMinute),
+    idempotency(deps),
+    api.router,
+  );
+  app.use(webRoutes(deps));
 
   app.use(notFound);
   app.use(errorHandler(deps.logger));

@@ -11,6 +11,7 @@ export type * from './schema';
 export * from './repositories/institutions';
 export * from './repositories/api-keys';
 export * from './repositories/users';
+export * from './repositories/sessions';
 export * from './repositories/audit';
 export * from './repositories/register';
 export * from './repositories/exports';

@@ -2,6 +2,7 @@ import type { Express } from 'express';
 import supertest from 'supertest';
 import type { Role } from '../../src/access';
 import { createApiKey } from '../../src/access';
+import type { Clock } from '../../src/clock';
 import { loadConfig, type Config } from '../../src/config';
 import { createDeps, type Deps } from '../../src/deps';
 import { createApp } from '../../src/http';
@@ -37,6 +38,7 @@ export interface TestService {
 export async function startTestService(
   dialect: TestDialect = 'sqlite',
   env: Record<string, string> = {},
+  opts: { clock?: Clock } = {},
 ): Promise<TestService> {
   const db = await createTestDatabase(dialect);
   const config = loadConfig({
@@ -46,7 +48,7 @@ export async function startTestService(
     ...(db.databaseUrl ? { DATABASE_URL: db.databaseUrl } : {}),
     ...env,
   });
-  const deps = await createDeps(config);
+  const deps = await createDeps(config, opts.clock ? { clock: opts.clock } : {});
   // As startService does: the signing key is loaded (the development PKI made) before serving.
   await deps.signing.ready();
   const { app, openApiDocument } = createApp(deps);

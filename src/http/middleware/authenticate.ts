@@ -1,8 +1,12 @@
 import type { RequestHandler } from 'express';
-import { hashApiKey, type Principal } from '../../access';
+import { findSession, hashApiKey, requireCsrf, type Principal } from '../../access';
 import type { Deps } from '../../deps';
 import { AppError } from '../../errors';
 import { findActiveApiKeyByHash, touchApiKey } from '../../store';
+import { readCookie, requireSameOrigin, SAFE_METHODS, SESSION_COOKIE } from '../session-cookie';
+
+/** The header an API call authenticated by the session cookie sends its CSRF token in. */
+export const CSRF_HEADER = 'x-csrf-token';
 
 /** Finds who is calling, from whatever credentials the request carries; `undefined` when none. */
 export type Authenticator = (req: Parameters<RequestHandler>[0], deps: Deps) => Promise<Principal | undefined>;
@@ -18,6 +22,24 @@ export const bearerKey: Authenticator = async (req, deps) => {
   const now = deps.clock.now();
   await touchApiKey(deps.db, record.id, now.toISOString(), new Date(now.getTime() - 60_000).toISOString());
   return { kind: 'api_key', id: record.id, institutionId: record.institutionId, role: record.role };
+};
+
+/**
+ * The web session cookie of a signed-in person. A cookie that names no live session is a 401.
+ * Unsafe methods must come from our own origin and carry the session's CSRF token in the
+ * `X-CSRF-Token` header (or a form's `_csrf` field, when a page posted a parsed form).
+ */
+export const sessionCookie: Authenticator = async (req, deps) => {
+  const token = readCookie(req, SESSION_COOKIE);
+  if (!token) return undefined;
+  const session = await findSession(deps, token);
+  if (!session) throw new AppError('UNAUTHENTICATED', 'Your session has ended. Sign in again.');
+  if (!SAFE_METHODS.has(req.method)) {
+    requireSameOrigin(req);
+    const body = req.body as { _csrf?: unknown } | undefined;
+    requireCsrf(session.csrfToken, req.get(CSRF_HEADER) ?? body?._csrf);
+  }
+  return session.principal;
 };
 
 /**

@@ -14,6 +14,11 @@ export const notFound: RequestHandler = (req, _res, next) => {
  */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, _req, res, next) => {
+    if (res.locals.timedOut) {
+      // The client already has its 503; the late work ended this way.
+      logger.warn({ requestId: res.locals.requestId, err: err instanceof Error ? err.message : String(err) }, 'work ended after the request timed out');
+      return;
+    }
     if (res.headersSent) {
       // The answer is already streaming: all that is left is to cut it off.
       logger.error({ requestId: res.locals.requestId, err }, 'error after the answer started');

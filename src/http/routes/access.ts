@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { createApiKey, createUser, revokeKey, roles } from '../../access';
+import { changeUser, createApiKey, createUser, endUserSessions, revokeKey, roles } from '../../access';
 import { listApiKeys, listUsers } from '../../store';
 import type { ApiRouter } from '../api-router';
 
@@ -103,6 +103,38 @@ export function accessRoutes(api: ApiRouter): void {
     async ({ deps, principal, body, res }) => {
       const { id } = await createUser(deps, { ...body, institutionId: principal.institutionId }, principal);
       res.status(201).json({ id });
+    },
+  );
+
+  api.route(
+    {
+      method: 'patch', path: '/users/{id}', summary: "Change a user's role, name, or whether they may sign in", tags: ['access'],
+      permission: 'users:manage',
+      description: 'A new role or disabling ends every session the user has. Nobody changes their own role or disables themselves.',
+      params: idParams,
+      body: z
+        .object({
+          role: z.enum(roles).refine((r) => r !== 'system', 'people cannot have the system role').optional(),
+          displayName: z.string().trim().min(1).max(100).nullable().optional(),
+          disabled: z.boolean().optional(),
+        })
+        .strict(),
+      responses: { 204: { description: 'Changed.' } },
+    },
+    async ({ deps, principal, params, body, res }) => {
+      await changeUser(deps, principal.institutionId, params.id, body, principal);
+      res.status(204).end();
+    },
+  );
+
+  api.route(
+    {
+      method: 'delete', path: '/users/{id}/sessions', summary: 'Sign a user out everywhere', tags: ['access'], permission: 'users:manage',
+      params: idParams,
+      responses: { 200: { description: 'How many sessions were ended.', schema: z.object({ ended: z.number().int() }) } },
+    },
+    async ({ deps, principal, params, res }) => {
+      res.json({ ended: await endUserSessions(deps, principal.institutionId, params.id, principal) });
     },
   );
 }

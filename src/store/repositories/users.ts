@@ -68,3 +68,45 @@ function toUser(row: UserRow): UserRecord {
     disabledAt: row.disabled_at,
   };
 }
+
+/** Counts a failed login and answers the new count (atomic, so parallel guesses all count). */
+export async function countLoginFailure(db: Db, id: string): Promise<number> {
+  await db
+    .updateTable('users')
+    .set((eb) => ({ failed_logins: eb('failed_logins', '+', 1) }))
+    .where('id', '=', id)
+    .execute();
+  const row = await db.selectFrom('users').select('failed_logins').where('id', '=', id).executeTakeFirstOrThrow();
+  return row.failed_logins;
+}
+
+export async function lockUser(db: Db, id: string, until: string): Promise<void> {
+  await db.updateTable('users').set({ locked_until: until }).where('id', '=', id).execute();
+}
+
+export async function recordLoginSuccess(db: Db, id: string, at: string): Promise<void> {
+  await db.updateTable('users').set({ failed_logins: 0, locked_until: null, last_login_at: at }).where('id', '=', id).execute();
+}
+
+/** Changes a user of this institution; false when there is no such user there. */
+export async function updateUser(
+  db: Db,
+  institutionId: string,
+  id: string,
+  change: { role?: Role; displayName?: string | null; disabledAt?: string | null; passwordHash?: string },
+): Promise<boolean> {
+  const set: Record<string, unknown> = {};
+  if (change.role !== undefined) set.role = change.role;
+  if (change.displayName !== undefined) set.display_name = change.displayName;
+  if (change.disabledAt !== undefined) set.disabled_at = change.disabledAt;
+  if (change.passwordHash !== undefined) Object.assign(set, { password_hash: change.passwordHash, failed_logins: 0, locked_until: null });
+  if (!Object.keys(set).length) return Boolean(await findUserIn(db, institutionId, id));
+  const res = await db.updateTable('users').set(set).where('id', '=', id).where('institution_id', '=', institutionId).executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
+/** The user with this id in this institution (another institution's user is not found). */
+export async function findUserIn(db: Db, institutionId: string, id: string): Promise<UserRecord | undefined> {
+  const row = await db.selectFrom('users').selectAll().where('id', '=', id).where('institution_id', '=', institutionId).executeTakeFirst();
+  return row && toUser(row);
+}
