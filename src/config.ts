@@ -196,9 +196,10 @@ function unsafeForProduction(e: z.infer<typeof envSchema>): string[] {
   return problems;
 }
 
-/** Shows what was given, except for secrets. */
+/** Shows what was given, except for secrets: keys and passwords whole, and credentials in URLs. */
 function describeValue(env: NodeJS.ProcessEnv, key: PropertyKey | undefined): string {
   if (typeof key !== 'string' || env[key] === undefined) return '';
-  if (/PASSWORD|KEY/.test(key)) return ' (value hidden)';
-  return ` (got ${JSON.stringify(env[key]!.slice(0, 80))})`;
+  if (/PASSWORD|KEY|SECRET|TOKEN/.test(key)) return ' (value hidden)';
+  const shown = env[key]!.slice(0, 80).replace(/[^\s/@]+@/g, '***@');
+  return ` (got ${JSON.stringify(shown)})`;
 }

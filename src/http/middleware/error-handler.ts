@@ -54,6 +54,15 @@ function toAppError(err: unknown): AppError {
     case 'request.aborted':
       return new AppError('VALIDATION_FAILED', 'The request was aborted before its body arrived.');
   }
+  if (isDatabaseDown(err)) return new AppError('DATABASE_UNAVAILABLE', 'The database is not reachable just now. Try again shortly.');
   const code: ErrorCode = e?.status === 413 ? 'PAYLOAD_TOO_LARGE' : 'INTERNAL';
   return new AppError(code, code === 'INTERNAL' ? 'Something went wrong on our side. Quote the X-Request-Id header when reporting it.' : 'The body is too large.');
+}
+
+/** The database is down or gone (not a bad query): a 503 the caller may retry, not a 500. */
+function isDatabaseDown(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown } | undefined;
+  // PostgreSQL: 57P01–57P03 shutdown/cannot connect now, 53300 too many connections, 08xxx connection exceptions.
+  if (typeof e?.code === 'string' && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|57P0[123]|53300|08\w{3}|SQLITE_BUSY|SQLITE_CANTOPEN)$/.test(e.code)) return true;
+  return typeof e?.message === 'string' && /driver has already been destroyed|database connection is not open|Connection terminated/.test(e.message);
 }
