@@ -51,6 +51,8 @@ export function createApp(deps: Deps): { app: Express; openApiDocument: () => ob
         },
       },
       crossOriginEmbedderPolicy: false,
+      // Our own pages' requests carry their origin (checked on cookie-authenticated changes); other sites learn nothing.
+      referrerPolicy: { policy: 'same-origin' },
       strictTransportSecurity: deps.config.env === 'production',
     }),
   );

@@ -31,10 +31,14 @@ export function clearSessionCookie(res: Response, config: Pick<Config, 'env'>): 
 
 /**
  * A cookie-authenticated unsafe request must come from our own pages: an `Origin` (or, without it,
- * a `Referer`) naming another site is refused before the token is even looked at.
+ * a `Referer`) naming another site is refused before the token is even looked at. Pages send
+ * `Referrer-Policy: same-origin`, so our own requests name us and nothing leaks to other sites.
  */
 export function requireSameOrigin(req: Request): void {
-  const source = req.get('origin') ?? req.get('referer');
+  const origin = req.get('origin');
+  // "null" is what a browser sends when it will not say (a strict Referrer-Policy, a privacy
+  // setting): it proves nothing either way, so the CSRF token alone decides.
+  const source = origin && origin !== 'null' ? origin : req.get('referer');
   if (!source) return;
   let host: string;
   try {

@@ -3,12 +3,11 @@ import path from 'node:path';
 import Handlebars from 'handlebars';
 
 /**
- * The page templates live in `src/web/views` (Handlebars, escaped by default). The project root
- * is two levels up from this file both in `src/web` and in the built `dist/web`, so the same
- * path works for tests and the built service without copying templates into the build.
+ * The page templates (Handlebars, escaped by default) and static assets sit beside this file;
+ * `npm run build` copies them into `dist/web`, so the built service and the image find them too.
  */
-export const viewsDir = path.resolve(__dirname, '..', '..', 'src', 'web', 'views');
-export const publicDir = path.resolve(__dirname, '..', '..', 'src', 'web', 'public');
+export const viewsDir = path.join(__dirname, 'views');
+export const publicDir = path.join(__dirname, 'public');
 
 /** What every page gets besides its own data. */
 export interface PageContext {
