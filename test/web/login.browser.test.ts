@@ -50,7 +50,7 @@ describe('signing in with a real browser', () => {
     const cookie = (await page.context().cookies()).find((c) => c.name === 'sutne_session')!;
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/' });
     // The stylesheet applied: the CSP let our own CSS in.
-    expect(await page.$eval('header.site', (el) => getComputedStyle(el).display)).toBe('flex');
+    expect(await page.$eval('header.site', (el) => (globalThis as unknown as { getComputedStyle(e: unknown): { display: string } }).getComputedStyle(el).display)).toBe('flex');
 
     await page.getByRole('button', { name: 'Iziet' }).click();
     await page.waitForURL(`${service.url}/login`);
