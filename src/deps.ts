@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { setPasswordCost } from './access';
 import { AuditLog, auditAnchorWorker } from './audit';
 import { loadScheme, type Scheme } from './cases';
 import { systemClock, type Clock } from './clock';
@@ -7,6 +8,7 @@ import { createLogger, type Logger } from './logger';
 import { createMailTransport, OutboxWorker, registerOutboxGauge, type MailTransport } from './mail';
 import { Metrics } from './metrics';
 import { createSigningService, type SigningService } from './signing';
+import { RetentionWorker } from './retention';
 import {
   AesGcmSealer,
   DataKeys,
@@ -75,6 +77,7 @@ export interface DepsOptions {
 
 export async function createDeps(config: Config, opts: DepsOptions = {}): Promise<Deps> {
   const logger = opts.logger ?? createLogger({ level: config.logLevel });
+  setPasswordCost(config.env);
   const clock = opts.clock ?? systemClock;
   // A bad scheme stops start before anything is opened, naming each bad entry.
   const scheme = await loadScheme(config.schemeDir);
@@ -126,6 +129,7 @@ export async function createDeps(config: Config, opts: DepsOptions = {}): Promis
         for (const close of closers.reverse()) await close();
       },
     };
+    deps.workers.push(new RetentionWorker(deps));
     return deps;
   } catch (err) {
     await database.close();

@@ -11,9 +11,10 @@ import {
   lockUser,
   recordLoginSuccess,
   revokeSession,
+  updateUser,
   type Db,
 } from '../store';
-import { dummyPasswordHash, passwordRules, verifyPassword } from './password';
+import { dummyPasswordHash, hashPassword, needsRehash, passwordRules, verifyPassword } from './password';
 import type { Principal } from './principal';
 
 interface Ctx {
@@ -79,7 +80,10 @@ export async function logIn(ctx: Ctx, input: { email: string; password: string }
     const csrfToken = randomBytes(32).toString('base64url');
     const expiresAt = sessionExpiry(now, now, ctx.config.sessionTtlMinutes);
     const principal: Principal = { kind: 'user', id: user.id, institutionId: user.institutionId, role: user.role };
+    // The one moment the password is known: raise an old hash to today's cost.
+    const rehashed = needsRehash(user.passwordHash) ? await hashPassword(input.password) : undefined;
     await ctx.db.transaction().execute(async (trx) => {
+      if (rehashed) await updateUser(trx, user.institutionId, user.id, { passwordHash: rehashed });
       await recordLoginSuccess(trx, user.id, now.toISOString());
       await insertSession(trx, {
         id: sessionIdOf(token), userId: user.id, institutionId: user.institutionId, csrfToken,

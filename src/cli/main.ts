@@ -8,6 +8,7 @@ import { exportCommands } from './commands/export';
 import { institutionCommands } from './commands/institution';
 import { migrateCommand } from './commands/migrate';
 import { serveCommand } from './commands/serve';
+import { retentionCommands } from './commands/retention';
 import { userCommands } from './commands/user';
 import { CommandExit, type CliIo } from './context';
 import { signCommand } from './commands/sign';
@@ -48,6 +49,7 @@ export async function main(argv: string[], io: Partial<CliIo> = {}): Promise<num
   auditCommands(program, fullIo);
   signCommand(program, fullIo);
   verifyCommand(program, fullIo);
+  retentionCommands(program, fullIo);
 
   try {
     await program.parseAsync(argv);

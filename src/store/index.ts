@@ -12,6 +12,7 @@ export * from './repositories/institutions';
 export * from './repositories/api-keys';
 export * from './repositories/users';
 export * from './repositories/sessions';
+export * from './repositories/retention';
 export * from './repositories/audit';
 export * from './repositories/register';
 export * from './repositories/exports';

@@ -153,6 +153,8 @@ export interface LettersTable {
   lease_owner: ColumnType<string | null, string | null | undefined, string | null>;
   cancelled_at: string | null;
   cancel_reason: string | null;
+  /** Set when retention deleted the letter's PDF and message; the register columns and hashes stay. */
+  purged_at: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface RegisterCountersTable {
