@@ -26,6 +26,9 @@ export interface RetentionReport {
 /** What `cases.data` holds once retention has run: a sealed tombstone, never the case. */
 export const CASE_TOMBSTONE = { purged: true } as const;
 
+/** What a purged material's file name reads (sealed like every file name). */
+export const PURGED_FILENAME = '[purged]';
+
 const BATCH = 100;
 /** Ended sessions are kept this long (for the audit of who was signed in), then forgotten. */
 const SESSION_HISTORY_DAYS = 30;
@@ -53,7 +56,8 @@ export async function purgeExpired(ctx: RetentionCtx, opts: { dryRun?: boolean }
     for (const c of due) {
       const at = ctx.clock.now().toISOString();
       const purged = await ctx.db.transaction().execute(async (trx) => {
-        const done = await purgeCaseRows(trx, c.id, ctx.sealer.seal(JSON.stringify({ ...CASE_TOMBSTONE, purgedAt: at })), at);
+        const standIns = { caseData: ctx.sealer.seal(JSON.stringify({ ...CASE_TOMBSTONE, purgedAt: at })), filename: ctx.sealer.seal(PURGED_FILENAME) };
+        const done = await purgeCaseRows(trx, c.id, standIns, at);
         if (done) {
           await ctx.audit.record(
             {

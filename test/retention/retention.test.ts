@@ -20,7 +20,7 @@ async function seedCase(svc: TestService, institutionId: string, opts: { status?
   const material = await deps.blobs.put(opts.material ?? Buffer.from(`Ģirts Ķēniņš izziņa ${randomUUID()}`));
   const attachmentId = randomUUID();
   await deps.db.insertInto('attachments').values({
-    id: attachmentId, case_id: caseId, institution_id: institutionId, filename: 'Ķēniņš-izziņa.pdf', content_type: 'application/pdf',
+    id: attachmentId, case_id: caseId, institution_id: institutionId, filename: deps.sealer.seal('Ķēniņš-izziņa.pdf'), content_type: 'application/pdf',
     size: material.size, sha256: material.sha256, blob_key: material.key, created_by: 'test', created_at: at, purged_at: null,
   }).execute();
   const pdf = await deps.blobs.put(Buffer.from(`%PDF signed letter about Ģirts ${randomUUID()}`));
@@ -63,7 +63,8 @@ describe.each(dialects)('retention on %s', (dialect) => {
     expect(purgedCase.child_name_hash).toBeNull();
     expect(JSON.parse(svc.deps.sealer.open(purgedCase.data))).toEqual({ purged: true, purgedAt: clock.now().toISOString() });
     const attachment = await db.selectFrom('attachments').selectAll().where('id', '=', old.attachmentId).executeTakeFirstOrThrow();
-    expect(attachment).toMatchObject({ purged_at: clock.now().toISOString(), filename: '[purged]' });
+    expect(attachment.purged_at).toBe(clock.now().toISOString());
+    expect(svc.deps.sealer.open(attachment.filename)).toBe('[purged]');
     for (const key of old.blobs) expect(await svc.deps.blobs.has(key)).toBe(false);
 
     const letter = await db.selectFrom('letters').selectAll().where('id', '=', old.letterId).executeTakeFirstOrThrow();

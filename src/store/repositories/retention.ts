@@ -48,14 +48,20 @@ export interface PurgedCase {
 }
 
 /**
- * Replaces a case's data by `tombstone` and marks its work materials and letters purged, in the
- * caller's transaction. Answers undefined when the case was purged already (by another instance).
+ * Replaces a case's data by `standIns.caseData` and its materials' file names (which may name
+ * the child) by `standIns.filename`, and marks materials and letters purged, in the caller's
+ * transaction. Both stand-ins come sealed like what they replace. Answers undefined when the case was purged already (by another instance).
  * Register columns (number, recipient, status, dates) and every hash stay.
  */
-export async function purgeCaseRows(db: Db, id: string, tombstone: string, at: string): Promise<PurgedCase | undefined> {
+export async function purgeCaseRows(
+  db: Db,
+  id: string,
+  standIns: { caseData: string; filename: string },
+  at: string,
+): Promise<PurgedCase | undefined> {
   const updated = await db
     .updateTable('cases')
-    .set({ data: tombstone, child_name_hash: null, purged_at: at })
+    .set({ data: standIns.caseData, child_name_hash: null, purged_at: at })
     .where('id', '=', id)
     .where('purged_at', 'is', null)
     .executeTakeFirst();
@@ -64,7 +70,7 @@ export async function purgeCaseRows(db: Db, id: string, tombstone: string, at: s
   const attachments = await db.selectFrom('attachments').select('blob_key').where('case_id', '=', id).where('purged_at', 'is', null).execute();
   await db
     .updateTable('attachments')
-    .set({ purged_at: at, filename: '[purged]' })
+    .set({ purged_at: at, filename: standIns.filename })
     .where('case_id', '=', id)
     .where('purged_at', 'is', null)
     .execute();
