@@ -1,7 +1,7 @@
 import type { AuditLog } from '../audit';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
-import { countCasesDueForPurge, deleteEndedSessions, findCasesDueForPurge, isBlobReferenced, purgeCaseRows, type BlobStore, type DataSealer, type Db } from '../store';
+import { countCasesDueForPurge, deleteEndedSessions, findCasesDueForPurge, isBlobInLiveUse, purgeCaseRows, type BlobStore, type DataSealer, type Db } from '../store';
 
 export interface RetentionCtx {
   db: Db;
@@ -84,7 +84,7 @@ export async function purgeExpired(ctx: RetentionCtx, opts: { dryRun?: boolean }
 async function deleteUnreferenced(ctx: RetentionCtx, keys: string[]): Promise<number> {
   let deleted = 0;
   for (const key of keys) {
-    if (await isBlobReferenced(ctx.db, key)) continue;
+    if (await isBlobInLiveUse(ctx.db, key)) continue;
     try {
       if (await ctx.blobs.has(key)) {
         await ctx.blobs.delete(key);

@@ -15,6 +15,7 @@ async function seedCase(svc: TestService, institutionId: string, opts: { status?
   const caseId = randomUUID();
   await deps.db.insertInto('cases').values({
     id: caseId, institution_id: institutionId, external_reference: 'SK-1', data: deps.sealer.seal(JSON.stringify(childCase)),
+    routing: deps.sealer.seal(JSON.stringify({ recipients: ['social_service'], warnings: [] })),
     child_name_hash: 'a'.repeat(64), created_by: 'test', created_at: at, purged_at: null,
   }).execute();
   const material = await deps.blobs.put(opts.material ?? Buffer.from(`Ģirts Ķēniņš izziņa ${randomUUID()}`));
@@ -62,6 +63,7 @@ describe.each(dialects)('retention on %s', (dialect) => {
     expect(purgedCase.purged_at).toBe(clock.now().toISOString());
     expect(purgedCase.child_name_hash).toBeNull();
     expect(JSON.parse(svc.deps.sealer.open(purgedCase.data))).toEqual({ purged: true, purgedAt: clock.now().toISOString() });
+    expect(JSON.parse(svc.deps.sealer.open(purgedCase.routing))).toEqual({ purged: true, purgedAt: clock.now().toISOString() });
     const attachment = await db.selectFrom('attachments').selectAll().where('id', '=', old.attachmentId).executeTakeFirstOrThrow();
     expect(attachment.purged_at).toBe(clock.now().toISOString());
     expect(svc.deps.sealer.open(attachment.filename)).toBe('[purged]');

@@ -43,12 +43,12 @@ function dueCases(db: Db, cutoff: string) {
 export interface PurgedCase {
   attachments: number;
   letters: number;
-  /** Stored files the purged rows pointed at; delete each unless `isBlobReferenced`. */
+  /** Stored files the purged rows pointed at; delete each unless `isBlobInLiveUse`. */
   blobKeys: string[];
 }
 
 /**
- * Replaces a case's data by `standIns.caseData` and its materials' file names (which may name
+ * Replaces a case's data and routing by `standIns.caseData` and its materials' file names (which may name
  * the child) by `standIns.filename`, and marks materials and letters purged, in the caller's
  * transaction. Both stand-ins come sealed like what they replace. Answers undefined when the case was purged already (by another instance).
  * Register columns (number, recipient, status, dates) and every hash stay.
@@ -61,7 +61,7 @@ export async function purgeCaseRows(
 ): Promise<PurgedCase | undefined> {
   const updated = await db
     .updateTable('cases')
-    .set({ data: standIns.caseData, child_name_hash: null, purged_at: at })
+    .set({ data: standIns.caseData, routing: standIns.caseData, child_name_hash: null, purged_at: at })
     .where('id', '=', id)
     .where('purged_at', 'is', null)
     .executeTakeFirst();
@@ -87,7 +87,7 @@ export async function purgeCaseRows(
 }
 
 /** Whether a stored file is still needed by a row that was not purged (content-addressed files are shared). */
-export async function isBlobReferenced(db: Db, key: string): Promise<boolean> {
+export async function isBlobInLiveUse(db: Db, key: string): Promise<boolean> {
   const attachment = await db.selectFrom('attachments').select('id').where('blob_key', '=', key).where('purged_at', 'is', null).executeTakeFirst();
   if (attachment) return true;
   const letter = await db
