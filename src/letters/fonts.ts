@@ -23,28 +23,39 @@ let loaded: Record<FaceName, ParsedFont> | undefined;
 export function letterFonts(): Record<FaceName, ParsedFont> {
   if (!loaded) {
     const dir = path.join(path.dirname(require.resolve('dejavu-fonts-ttf/package.json')), 'ttf');
-    const parse = (file: string) => memoizeOutlines(fontkit.create(fs.readFileSync(path.join(dir, file))));
+    const parse = (file: string) => shareableFont(fontkit.create(fs.readFileSync(path.join(dir, file))));
     loaded = { regular: parse(FILES.regular), bold: parse(FILES.bold) };
   }
   return loaded;
 }
 
 interface GlyphInternals {
+  codePoints?: number[];
   _decode?: () => unknown;
 }
 
 /**
- * Embedding a subset decodes every used glyph's outline again for every document (fontkit only
+ * Makes one parsed font safe and fast to share between documents.
+ *
+ * fontkit keeps one glyph object per glyph id, with the characters it was first asked for.
+ * Embedding a subset asks for the parts of a composite glyph ("G" of "Ģ") with none, and a
+ * later document that prints "G" would get that glyph without its character: its ToUnicode
+ * entry, and so the copied text, would lose the letter. A glyph asked for with characters gets
+ * them here. (DejaVu maps no two characters to one glyph, so which characters a glyph carries
+ * does not depend on which letters came first.)
+ *
+ * Embedding also decodes every used glyph's outline again for every document (fontkit only
  * needs to know whether a glyph is composite, and of what). The outline of a static font never
  * changes, so each glyph decodes once per process here: the single largest cost of embedding.
  */
-function memoizeOutlines(font: ParsedFont): ParsedFont {
+function shareableFont(font: ParsedFont): ParsedFont {
   const f = font as unknown as { getGlyph?: (id: number, codePoints?: number[]) => GlyphInternals; variationAxes?: object };
   const getGlyph = f.getGlyph?.bind(font);
   if (!getGlyph || Object.keys(f.variationAxes ?? {}).length) return font;
   const memoized = new WeakSet<object>();
   f.getGlyph = (id, codePoints) => {
     const glyph = getGlyph(id, codePoints);
+    if (glyph && codePoints?.length && !glyph.codePoints?.length) glyph.codePoints = codePoints;
     if (glyph && !memoized.has(glyph) && typeof glyph._decode === 'function') {
       const decode = glyph._decode;
       let decoded: unknown;

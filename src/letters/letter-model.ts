@@ -25,7 +25,8 @@ export interface ModelChild {
   personalCode: string | null;
   /** YYYY-MM-DD. */
   birthDate: string;
-  group: string;
+  /** Class or group, e.g. "6.b klase". */
+  group: string | null;
   address: string | null;
   /** From the given name (`genderOfName`); null when it does not say. */
   gender: 'm' | 'f' | null;
@@ -35,7 +36,8 @@ export interface ModelParent {
   fullName: string;
   /** The name in the dative, for an addressee line. */
   dative: string;
-  relation: string | null;
+  /** "māte", "tēvs", "aizbildnis"… */
+  relation: string;
   address: string | null;
   phone: string | null;
   email: string | null;
@@ -108,4 +110,4 @@ export type LetterModel = ReferralLetterModel | ParentsNoticeModel;
 
 /** The recipient key of the parents' notice; every other key is a recipient of the scheme. */
 export const PARENTS_RECIPIENT = 'parents';
-export const PARENTS_TEMPLATE = 'parents_notice';
+export const PARENTS_TEMPLATE = 'parents-notice';

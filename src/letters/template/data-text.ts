@@ -59,13 +59,15 @@ export function unwrap(value: unknown): unknown {
 }
 
 /**
- * Data as it may be printed: composed (NFC, so "ā" is one glyph), CR LF as LF, tabs as spaces,
+ * Data as it may be printed: composed (NFC, so "ā" is one glyph), ligature characters spelt out, CR LF as LF, tabs as spaces,
  * and without control or bidirectional-override characters, which would print nothing or
  * reorder what is printed.
  */
 export function cleanText(value: string): string {
   return value
     .normalize('NFC')
+    // Presentation-form ligatures (ﬁ, ﬂ…) as their letters: the font forms ligatures itself, and copies them back as letters.
+    .replace(/[\uFB00-\uFB06]/g, (c) => c.normalize('NFKC'))
     .replace(/\r\n?/g, '\n')
     .replace(/\t/g, ' ')
     .replace(/[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF\uE000-\uF8FF]/g, '');

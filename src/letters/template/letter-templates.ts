@@ -27,7 +27,7 @@ interface Compiled {
   version: string;
 }
 
-const TEMPLATE_ID = /^[a-z][a-z0-9_]{0,62}$/;
+const TEMPLATE_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 /**
  * The letter templates of one municipality profile: `<profile>/letters/<id>.hbs`, with shared
@@ -63,7 +63,7 @@ export class LetterTemplates {
     const templates = new Map<string, Compiled>();
     for (const file of entries) {
       const id = path.basename(file, '.hbs');
-      if (!TEMPLATE_ID.test(id)) throw new TemplateLoadError(`${path.join(dir, file)}: a template id is lower-case letters, digits and "_".`);
+      if (!TEMPLATE_ID.test(id)) throw new TemplateLoadError(`${path.join(dir, file)}: a template id is lower-case letters, digits and dashes.`);
       const source = read(path.join(dir, file));
       const version = createHash('sha256').update(`${file}\0${source}\0${sharedDigest}`).digest('hex');
       templates.set(id, { render: env.compile(source, { strict: true, preventIndent: true }), version });
