@@ -39,7 +39,7 @@ const LIVE = ['draft', 'signed', 'queued', 'sending', 'sent', 'failed'];
  */
 export async function createLetters(deps: LettersDeps, principal: Principal, c: CaseForLetters, opts: CreateLettersOptions = {}): Promise<LetterView[]> {
   const keys = recipientKeysOf(deps, c, opts.recipients);
-  const stored: StoredBlob[] = [];
+  const blobs: StoredBlob[] = [];
   const write = async (trx: Db): Promise<LetterView[]> => {
     const institution = await findInstitution(trx, principal.institutionId);
     if (!institution) throw new AppError('INSTITUTION_NOT_FOUND', 'Your institution is not registered.');
@@ -69,7 +69,7 @@ export async function createLetters(deps: LettersDeps, principal: Principal, c: 
       const templateId = key === PARENTS_RECIPIENT ? PARENTS_TEMPLATE : c.recipients.find((r) => r.key === key)!.template;
       const rendered = await renderLetter(deps.letterTemplates, templateId, model);
       const blob = await deps.blobs.put(rendered.pdf);
-      stored.push(blob);
+      blobs.push(blob);
       const id = randomUUID();
       const row = {
         id,
@@ -92,11 +92,8 @@ export async function createLetters(deps: LettersDeps, principal: Principal, c: 
         created_by: actorOf(principal),
         created_at: createdAt,
         updated_at: createdAt,
-        signed_at: null, signed_by: null, timestamp: null, queued_at: null, message_id: null, attempts: 0, next_attempt_at: null,
-        locked_until: null, last_error: null, smtp_response: null, eml_key: null, eml_sha256: null, transport: null, sent_at: null,
-        cancelled_at: null, cancel_reason: null,
       };
-      await insertLetter(trx, row);
+      const stored = await insertLetter(trx, row);
       await deps.audit.record(
         {
           action: 'letter.rendered',
@@ -115,7 +112,7 @@ export async function createLetters(deps: LettersDeps, principal: Principal, c: 
         },
         trx,
       );
-      views.push(toLetterView(row, new Map(listed.map((a) => [a.id, a]))));
+      views.push(toLetterView(stored, new Map(listed.map((a) => [a.id, a]))));
     }
     return views;
   };
@@ -126,7 +123,7 @@ export async function createLetters(deps: LettersDeps, principal: Principal, c: 
   } catch (err) {
     // The rows are gone with the transaction; their PDFs must not stay behind. Blobs are content-addressed,
     // but a PDF carries its own registration number and time, so no other record can point at these bytes.
-    await Promise.all(stored.map((b) => deps.blobs.delete(b.key).catch(() => undefined)));
+    await Promise.all(blobs.map((b) => deps.blobs.delete(b.key).catch(() => undefined)));
     throw err;
   }
 }

@@ -17,8 +17,9 @@ export async function nextRegisterSeq(trx: Db, institutionId: string, year: numb
   return Number(row.last_seq);
 }
 
-export async function insertLetter(trx: Db, row: NewLetterRow): Promise<void> {
-  await trx.insertInto('letters').values(row).execute();
+/** Stores a new letter; answers the row as stored (columns it did not set at their defaults). */
+export async function insertLetter(trx: Db, row: NewLetterRow): Promise<LetterRow> {
+  return trx.insertInto('letters').values(row).returningAll().executeTakeFirstOrThrow();
 }
 
 /** The institution's letters of one case, in registration order. */
