@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { actorOf, type Principal } from '../access';
-import type { Case, RoutedRecipient } from '../cases';
+import { findCaseRecord, type Case, type RoutedRecipient } from '../cases';
 import type { Deps } from '../deps';
 import { AppError, type ErrorDetail } from '../errors';
 import { findInstitution, insertLetter, lettersOfCase, nextRegisterSeq, type Db, type StoredBlob } from '../store';
@@ -10,7 +10,7 @@ import { toLetterView, type LetterView, type ListedAttachment } from './letter-v
 import { formatRegistrationNumber, registerYear } from './registration-number';
 import { renderLetter } from './render-letter';
 
-type LettersDeps = Pick<Deps, 'db' | 'clock' | 'audit' | 'blobs' | 'scheme' | 'letterTemplates' | 'metrics'>;
+type LettersDeps = Pick<Deps, 'db' | 'clock' | 'audit' | 'blobs' | 'scheme' | 'letterTemplates' | 'metrics' | 'sealer'>;
 
 /** A stored case as letters need it: its data, where it was routed, and its live materials (names opened). */
 export interface CaseForLetters {
@@ -26,6 +26,18 @@ export interface CreateLettersOptions {
   /** Run inside this transaction (a referral creates its case, files and letters in one). */
   trx?: Db;
   requestId?: string | undefined;
+  /**
+   * Collects the blob keys of the PDFs stored, for a caller running its own transaction (`trx`):
+   * if that transaction fails after this call, it deletes them.
+   */
+  pdfKeys?: string[];
+}
+
+/** Creates letters for a stored case of the caller's institution (read in `opts.trx` when given, where it may not be committed yet). */
+export async function createLettersForCase(deps: LettersDeps, principal: Principal, caseId: string, opts: CreateLettersOptions = {}): Promise<LetterView[]> {
+  const record = await findCaseRecord({ db: opts.trx ?? deps.db, sealer: deps.sealer }, principal.institutionId, caseId);
+  const c: CaseForLetters = { id: record.id, data: record.data, recipients: record.routing.recipients, attachments: record.attachments };
+  return createLetters(deps, principal, c, opts);
 }
 
 // A letter still on its way (or already out) to a recipient blocks another one to the same recipient.
@@ -70,6 +82,7 @@ export async function createLetters(deps: LettersDeps, principal: Principal, c: 
       const rendered = await renderLetter(deps.letterTemplates, templateId, model);
       const blob = await deps.blobs.put(rendered.pdf);
       blobs.push(blob);
+      opts.pdfKeys?.push(blob.key);
       const id = randomUUID();
       const row = {
         id,

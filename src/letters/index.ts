@@ -16,6 +16,7 @@ export { pagesToText, pageLines } from './layout/pages-to-text';
 export { formatDate, dativeOfName, genderOfName } from './latvian';
 export { formatRegistrationNumber, registerYear } from './registration-number';
 export { toLetterView, letterViews, attachmentIdsOf, letterStatuses, type LetterView, type LetterStatus, type ListedAttachment } from './letter-view';
-export { createLetters, type CaseForLetters, type CreateLettersOptions } from './create-letters';
+export { createLetters, createLettersForCase, type CaseForLetters, type CreateLettersOptions } from './create-letters';
 export { cancelLetter } from './cancel-letter';
+export { renderDraft } from './render-draft';
 export { getLetter, openLetterPdf } from './read-letter';

@@ -50,7 +50,7 @@ describe.each(dialects)('letters on %s', (dialect) => {
   const auditActions = async () => (await deps.db.selectFrom('audit_log').select('action').orderBy('n').execute()).map((r) => r.action);
 
   it('creates a draft per routed recipient with consecutive numbers, its PDF stored and the rendering audited', async () => {
-    const c = await storedCase(deps.db, deps.scheme, school, 'case-police');
+    const c = await storedCase(deps, school, 'case-police');
     const letters = await createLetters(deps, clerk, c);
     expect(letters.map((l) => [l.recipient.key, l.registrationNumber, l.status])).toEqual([
       ['state_police', '1-13/2026/1', 'draft'],
@@ -82,13 +82,13 @@ describe.each(dialects)('letters on %s', (dialect) => {
   });
 
   it('writes the parents\' notice on request, listing no materials and to no e-mail address', async () => {
-    const c = await storedCase(deps.db, deps.scheme, school);
+    const c = await storedCase(deps, school);
     const [notice] = await createLetters(deps, clerk, c, { recipients: ['parents'] });
     expect(notice).toMatchObject({ recipient: { key: 'parents', name: 'Līga Ķēniņa', emails: [] }, attachments: [], template: { id: 'parents-notice' } });
   });
 
   it('names every recipient it cannot write to, and writes nothing', async () => {
-    const c = await storedCase(deps.db, deps.scheme, school);
+    const c = await storedCase(deps, school);
     const err = await error(createLetters(deps, clerk, c, { recipients: ['social_service', 'state_police', 'social_service'] }));
     expect(err.code).toBe('UNKNOWN_RECIPIENT');
     expect(err.details).toEqual([
@@ -99,7 +99,7 @@ describe.each(dialects)('letters on %s', (dialect) => {
   });
 
   it('refuses a second live letter to the same recipient, and gives its number back', async () => {
-    const c = await storedCase(deps.db, deps.scheme, school);
+    const c = await storedCase(deps, school);
     const [first] = await createLetters(deps, clerk, c);
     const blobsBefore = await deps.blobs.has(first!.pdf.sha256);
     expect(blobsBefore).toBe(true);
@@ -113,7 +113,7 @@ describe.each(dialects)('letters on %s', (dialect) => {
   });
 
   it('rolls back every letter of a call, number and PDF, when one fails', async () => {
-    const c = await storedCase(deps.db, deps.scheme, school, 'case-police');
+    const c = await storedCase(deps, school, 'case-police');
     let puts = 0;
     const stored: string[] = [];
     const failing = {
@@ -138,9 +138,9 @@ describe.each(dialects)('letters on %s', (dialect) => {
   });
 
   it('numbers per institution and per year (Latvian time)', async () => {
-    const c = await storedCase(deps.db, deps.scheme, school);
+    const c = await storedCase(deps, school);
     await createLetters(deps, clerk, c);
-    const sd = await storedCase(deps.db, deps.scheme, institutions.social_service.id, 'case-family-not-cooperating', 'social_service');
+    const sd = await storedCase(deps, institutions.social_service.id, 'case-family-not-cooperating');
     const [fromSd] = await createLetters(deps, cliPrincipal(institutions.social_service.id, 'clerk'), sd, { recipients: ['orphans_court'] });
     expect(fromSd!.registrationNumber).toBe('SD-2/2026/1');
     now = new Date('2026-12-31T22:30:00.000Z'); // already 1 January 2027 in Riga
@@ -150,14 +150,14 @@ describe.each(dialects)('letters on %s', (dialect) => {
 
   it('gives unique, gapless numbers to letters created at the same time', async () => {
     const cases: CaseForLetters[] = [];
-    for (let i = 0; i < 12; i++) cases.push(await storedCase(deps.db, deps.scheme, school));
+    for (let i = 0; i < 12; i++) cases.push(await storedCase(deps, school));
     const created = await Promise.all(cases.map((c) => createLetters(deps, clerk, c)));
     const seqs = created.flat().map((l) => Number(l.registrationNumber.split('/')[2])).sort((a, b) => a - b);
     expect(seqs).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
   });
 
   it('cancels a letter that will not go out, with the reason, and keeps it in the register', async () => {
-    const c = await storedCase(deps.db, deps.scheme, school);
+    const c = await storedCase(deps, school);
     const [letter] = await createLetters(deps, clerk, c);
     const cancelled = await cancelLetter(deps, clerk, letter!.id, 'Lieta atrisināta pirms nosūtīšanas.');
     expect(cancelled).toMatchObject({ id: letter!.id, status: 'cancelled', registrationNumber: '1-13/2026/1' });
@@ -171,7 +171,7 @@ describe.each(dialects)('letters on %s', (dialect) => {
   });
 
   it('does not cancel a letter on its way or sent, nor another institution\'s', async () => {
-    const c = await storedCase(deps.db, deps.scheme, school);
+    const c = await storedCase(deps, school);
     const [letter] = await createLetters(deps, clerk, c);
     for (const status of ['sending', 'sent']) {
       await deps.db.updateTable('letters').set({ status }).where('id', '=', letter!.id).execute();
@@ -184,7 +184,7 @@ describe.each(dialects)('letters on %s', (dialect) => {
   });
 
   it('records who read a letter\'s PDF', async () => {
-    const c = await storedCase(deps.db, deps.scheme, school);
+    const c = await storedCase(deps, school);
     const [letter] = await createLetters(deps, clerk, c);
     const { stream, sha256 } = await openLetterPdf(deps, clerk, letter!.id);
     const chunks: Buffer[] = [];
@@ -201,7 +201,7 @@ describe.each(dialects)('letters on %s', (dialect) => {
       const batches: CaseForLetters[][] = [];
       for (let p = 0; p < processes; p++) {
         const batch: CaseForLetters[] = [];
-        for (let i = 0; i < perProcess; i++) batch.push(await storedCase(deps.db, deps.scheme, school));
+        for (let i = 0; i < perProcess; i++) batch.push(await storedCase(deps, school));
         batches.push(batch);
       }
       const worker = path.join(__dirname, 'support', 'create-letters-worker.ts');

@@ -1,23 +1,15 @@
-import { randomUUID } from 'node:crypto';
-import { parseCase, prepareCase, type Scheme } from '../../../src/cases';
+import { cliPrincipal } from '../../../src/access';
+import { createCase, parseCase } from '../../../src/cases';
+import type { Deps } from '../../../src/deps';
 import type { CaseForLetters } from '../../../src/letters';
-import type { Db } from '../../../src/store';
 import { caseJson, fixedClock, materials } from './letter-fixtures';
 
 /**
- * A case row for letters to point at, and the case as letters read it. Stored directly: these
- * tests are about letters, and the case's own storage is the cases domain's.
+ * A case stored as the cases domain stores it, and the case as letters read it (with the fixed
+ * materials of the fixtures listed, so letters have something to list).
  */
-export async function storedCase(db: Db, scheme: Scheme, institutionId: string, name = 'case-social-problems', senderKind = 'school'): Promise<CaseForLetters> {
-  const data = parseCase({ scheme, clock: fixedClock }, caseJson(name));
-  const { routing } = prepareCase(scheme, senderKind, data);
-  const id = randomUUID();
-  await db
-    .insertInto('cases')
-    .values({
-      id, institution_id: institutionId, external_reference: null, data: JSON.stringify(data), child_name_hash: null,
-      created_by: 'test', created_at: '2026-11-25T09:00:00.000Z', purged_at: null,
-    })
-    .execute();
-  return { id, data, recipients: routing.recipients, attachments: materials };
+export async function storedCase(deps: Deps, institutionId: string, name = 'case-social-problems'): Promise<CaseForLetters> {
+  const data = parseCase({ scheme: deps.scheme, clock: fixedClock }, caseJson(name));
+  const created = await createCase(deps, cliPrincipal(institutionId, 'clerk'), data);
+  return { id: created.id, data, recipients: created.routing.recipients, attachments: materials };
 }
