@@ -4,6 +4,7 @@ import { AuditLog, auditAnchorWorker } from './audit';
 import { loadScheme, type Scheme } from './cases';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
+import { loadLetterTemplates, type LetterTemplates } from './letters';
 import { createLogger, type Logger } from './logger';
 import { createMailTransport, OutboxWorker, registerOutboxGauge, type MailTransport } from './mail';
 import { Metrics } from './metrics';
@@ -59,6 +60,8 @@ export interface Deps {
   scheme: Scheme;
   /** PAdES-B-T signing and verification with the configured key, TSA and trusted roots. */
   signing: SigningService;
+  /** The profile's letter templates, compiled and checked against the scheme at start. */
+  letterTemplates: LetterTemplates;
   readiness: ReadinessCheck[];
   workers: BackgroundWorker[];
   /** Outgoing mail: the transport letters leave by (SMTP or .eml capture) and the outbox worker (also in `workers`). */
@@ -81,6 +84,7 @@ export async function createDeps(config: Config, opts: DepsOptions = {}): Promis
   const clock = opts.clock ?? systemClock;
   // A bad scheme stops start before anything is opened, naming each bad entry.
   const scheme = await loadScheme(config.schemeDir);
+  const letterTemplates = loadLetterTemplates(scheme);
   const database = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const closers: Array<() => Promise<void>> = [() => database.close()];
   try {
@@ -118,6 +122,7 @@ export async function createDeps(config: Config, opts: DepsOptions = {}): Promis
       metrics,
       scheme,
       signing,
+      letterTemplates,
       readiness: [
         { name: 'database', check: () => pingDatabase(database.db) },
         { name: 'storage', check: () => blobs.ping() },

@@ -7,6 +7,7 @@ import { auditCommands } from './commands/audit';
 import { exportCommands } from './commands/export';
 import { institutionCommands } from './commands/institution';
 import { migrateCommand } from './commands/migrate';
+import { renderCommand } from './commands/render';
 import { serveCommand } from './commands/serve';
 import { retentionCommands } from './commands/retention';
 import { userCommands } from './commands/user';
@@ -47,6 +48,7 @@ export async function main(argv: string[], io: Partial<CliIo> = {}): Promise<num
   userCommands(program, fullIo);
   exportCommands(program, fullIo);
   auditCommands(program, fullIo);
+  renderCommand(program, fullIo);
   signCommand(program, fullIo);
   verifyCommand(program, fullIo);
   retentionCommands(program, fullIo);

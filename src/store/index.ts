@@ -19,5 +19,6 @@ export * from './repositories/exports';
 export * from './repositories/cases';
 export * from './repositories/attachments';
 export * from './repositories/idempotency';
+export * from './repositories/letters';
 export { isUniqueViolation } from './errors';
 export * from './repositories/outbox';

@@ -13,6 +13,7 @@ describe.each(dialects)('referrals on %s', (dialect) => {
   const counts = async () => ({
     cases: (await svc.deps.db.selectFrom('cases').select('id').execute()).length,
     attachments: (await svc.deps.db.selectFrom('attachments').select('id').execute()).length,
+    letters: (await svc.deps.db.selectFrom('letters').select('id').execute()).length,
   });
   const referral = () => svc.request.post('/api/v1/referrals').set(...svc.auth());
 
@@ -33,8 +34,12 @@ describe.each(dialects)('referrals on %s', (dialect) => {
           { filename: 'foto.png', contentType: 'image/png' },
         ],
       },
-      letters: [],
+      letters: [
+        { recipient: { key: 'state_police' }, status: 'draft', registrationNumber: expect.stringMatching(/^1-13\/\d{4}\/\d+$/) },
+        { recipient: { key: 'municipal_police' }, status: 'draft' },
+      ],
     });
+    expect(res.body.letters[0].attachments.map((a: { id: string }) => a.id)).toEqual(res.body.case.attachments.map((a: { id: string }) => a.id));
     const read = await svc.request.get(`/api/v1/cases/${res.body.case.id}`).set(...svc.auth());
     expect(read.body.attachments.map((a: { id: string }) => a.id)).toEqual(res.body.case.attachments.map((a: { id: string }) => a.id));
   });

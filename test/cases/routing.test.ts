@@ -46,7 +46,7 @@ describe('routing by the Aizkraukle scheme', () => {
       name: 'Valsts policija',
       addressee: 'Valsts policijai',
       emails: ['pasts@vp.gov.lv', 'kanc.aizkraukle@zemgale.vp.gov.lv'],
-      template: 'referral',
+      template: 'state-police',
     });
   });
 

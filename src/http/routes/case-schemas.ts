@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { letterViewSchema } from './register-schemas';
 
 /*
  * The shapes of the cases API's answers, for validation-free documentation in /openapi.json.
@@ -62,7 +63,7 @@ export const caseRecordSchema = z
 
 export const referralAnswerSchema = z.object({
   case: z.object({ ...caseHead, attachments: z.array(attachmentSchema) }),
-  letters: z.array(z.record(z.string(), z.unknown())),
+  letters: z.array(letterViewSchema),
 });
 
 export const schemeSchema = z

@@ -18,6 +18,7 @@ import {
   type CreatedCase,
 } from '../../cases';
 import type { Deps } from '../../deps';
+import { createLettersForCase } from '../../letters';
 import { AppError, isAppError } from '../../errors';
 import type { ApiRouter } from '../api-router';
 import { idempotencyHash } from '../middleware/idempotency';
@@ -113,8 +114,8 @@ export function caseRoutes(api: ApiRouter): void {
     {
       method: 'post', path: '/referrals', summary: 'Create a case with its work materials in one request', tags: ['cases'], permission: 'case:create',
       description:
-        'Part `case` (the case JSON) first, then any number of `file` parts. The case, its files and (once letters exist) its letters ' +
-        'are created together, or nothing is.',
+        'Part `case` (the case JSON) first, then any number of `file` parts. The case, its files and a draft letter to each ' +
+        'recipient it is routed to are created together, or nothing is.',
       rawBody: {
         contentType: 'multipart/form-data',
         description: 'Part `case` (JSON), then `file` parts.',
@@ -129,18 +130,22 @@ export function caseRoutes(api: ApiRouter): void {
     },
     async ({ deps, principal, requestId, req, res }) => {
       const upload = newCaseUpload(deps, principal);
+      const pdfKeys: string[] = [];
       try {
         const data = await receiveReferral(deps, principal, req, res, upload);
-        const { created, attachments } = await deps.db.transaction().execute(async (trx) => {
+        const { created, attachments, letters } = await deps.db.transaction().execute(async (trx) => {
           const created = await createCase(deps, principal, data, { trx, requestId });
           const attachments = upload.count ? await upload.commit(created.id, { trx, requestId }) : [];
-          // The letters step joins here: createLetters(deps, principal, created.id, { trx, requestId }), then sign/send if asked.
-          return { created, attachments };
+          const letters = created.routing.recipients.length ? await createLettersForCase(deps, principal, created.id, { trx, requestId, pdfKeys }) : [];
+          // Signing and queueing (query sign=true, send=true) join here.
+          return { created, attachments, letters };
         });
         deps.metrics.casesCreated.inc();
-        res.status(201).json({ case: { ...caseAnswer(created), attachments: attachments.map(publicAttachment) }, letters: [] });
+        deps.metrics.lettersCreated.inc(letters.length);
+        res.status(201).json({ case: { ...caseAnswer(created), attachments: attachments.map(publicAttachment) }, letters });
       } catch (err) {
         await upload.discard();
+        await Promise.all(pdfKeys.map((key) => deps.blobs.delete(key).catch(() => undefined)));
         throw err;
       }
     },

@@ -3,6 +3,7 @@ import { accessRoutes } from './access';
 import { caseRoutes } from './cases';
 import { auditRoutes } from './audit';
 import { exportRoutes } from './export';
+import { letterRoutes } from './letters';
 import { registerRoutes } from './register';
 import { signingRoutes } from './signing';
 
@@ -10,4 +11,4 @@ import { signingRoutes } from './signing';
  * Every `/api/v1` route module. A domain's HTTP face is one file here that calls `api.route`
  * for each endpoint; add it to this list.
  */
-export const apiRouteModules: Array<(api: ApiRouter) => void> = [accessRoutes, caseRoutes, registerRoutes, exportRoutes, auditRoutes, signingRoutes];
+export const apiRouteModules: Array<(api: ApiRouter) => void> = [accessRoutes, caseRoutes, letterRoutes, registerRoutes, exportRoutes, auditRoutes, signingRoutes];

@@ -1,0 +1,41 @@
+import type { Principal } from '../access';
+import type { Deps } from '../deps';
+import { AppError } from '../errors';
+import { cancelLetterRow } from '../store';
+import { letterViews, type LetterView } from './letter-view';
+
+/** A letter may be cancelled until it starts going out; after that the register shows what happened. */
+const CANCELLABLE = ['draft', 'signed', 'queued', 'failed'];
+
+/**
+ * Cancels a letter that will not go out, with the reason; the letter and its number stay in the
+ * register (`status: cancelled`). Cancelling a cancelled letter changes nothing; a letter being
+ * sent or sent is WRONG_STATE. The reason is kept with the letter, not in the audit log (it is
+ * free text and may name people).
+ */
+export async function cancelLetter(
+  deps: Pick<Deps, 'db' | 'clock' | 'audit' | 'sealer'>,
+  principal: Principal,
+  id: string,
+  reason: string,
+  opts: { requestId?: string | undefined } = {},
+): Promise<LetterView> {
+  const row = await deps.db.transaction().execute(async (trx) => {
+    const at = deps.clock.now().toISOString();
+    const result = await cancelLetterRow(trx, principal.institutionId, id, { reason, at, from: CANCELLABLE });
+    if (!result) throw new AppError('LETTER_NOT_FOUND', 'No letter with this id in your institution.');
+    if (!result.changed && result.row.status !== 'cancelled') {
+      const state = result.row.status === 'sending' ? 'being sent' : result.row.status;
+      throw new AppError('WRONG_STATE', `Letter ${result.row.registration_number} is ${state} and can no longer be cancelled.`);
+    }
+    if (result.changed) {
+      await deps.audit.record(
+        { action: 'letter.cancelled', actor: principal, institutionId: principal.institutionId, object: { type: 'letter', id }, requestId: opts.requestId, details: { registrationNumber: result.row.registration_number } },
+        trx,
+      );
+    }
+    return result.row;
+  });
+  const [view] = await letterViews(deps, principal.institutionId, [row]);
+  return view!;
+}
