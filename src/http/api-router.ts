@@ -130,6 +130,8 @@ export class ApiRouter {
       summary: spec.summary,
       ...(spec.description ? { description: spec.description } : {}),
       tags: spec.tags,
+      // The permission the caller's role needs (access/roles.ts), for readers and the attack suite.
+      'x-permission': spec.permission,
       security: [{ bearerAuth: [] }, { sessionCookie: [] }],
       request,
       responses,

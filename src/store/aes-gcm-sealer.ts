@@ -29,7 +29,7 @@ export class AesGcmSealer implements DataSealer {
   open(stored: string): string {
     const keyId = sealedKeyId(stored);
     if (keyId === undefined) {
-      throw new SealError('This data is stored unencrypted although DATA_KEY is set. Encrypt what is stored with: sutne data rekey');
+      throw new SealError('This data is stored unencrypted although DATA_KEY is set: it was written before encryption was turned on (see SECURITY.md, "Keys and their rotation").');
     }
     const header = PREFIX + keyId;
     const body = Buffer.from(stored.slice(header.length + 1), 'base64url');

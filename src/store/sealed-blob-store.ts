@@ -92,7 +92,7 @@ function header(keyId: string, salt: Buffer): Buffer {
 function parseHeader(buf: Buffer): { keyId: string; salt: Buffer; length: number } | undefined {
   if (buf.length < MAGIC.length + 2) return undefined;
   if (!buf.subarray(0, MAGIC.length).equals(MAGIC) || buf[MAGIC.length] !== VERSION) {
-    throw new SealError('Stored file is not a sealed blob (written without DATA_KEY?). Encrypt what is stored with: sutne data rekey');
+    throw new SealError('Stored file is not a sealed blob: it was written before DATA_KEY was set (see SECURITY.md, "Keys and their rotation").');
   }
   const idLength = buf[MAGIC.length + 1]!;
   const length = MAGIC.length + 2 + idLength + SALT_BYTES;

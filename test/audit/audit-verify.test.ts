@@ -62,15 +62,18 @@ describe.each(dialects)('verifying the audit log on %s', (dialect) => {
     expect(JSON.parse(json.stdout)).toMatchObject({ valid: true, institutions: [{ institutionId: other, valid: true }] });
   });
 
-  it('records every CLI check in the chain it checked', async () => {
+  it('sutne audit anchor time-stamps a head now; every CLI check is recorded in the chain it checked', async () => {
     const deps = await createDeps(loadConfig(env()));
     try {
       await addInstitution(deps, { ...schoolInstitution, id: 'treša-skola'.replace('š', 's'), registerPrefix: '3-1' }, 'test');
     } finally {
       await deps.close();
     }
+    const anchored = await runCli(['audit', 'anchor', '--institution', 'tresa-skola'], env());
+    expect(anchored).toMatchObject({ code: 0, stdout: expect.stringMatching(/^tresa-skola: entry 1 time-stamped at \S+ by /) });
     await runCli(['audit', 'verify', '--institution', 'tresa-skola'], env());
     const rows = await svc.deps.db.selectFrom('audit_log').selectAll().where('institution_id', '=', 'tresa-skola').orderBy('n').execute();
-    expect(rows.map((r) => [r.action, r.actor])).toEqual([['institution.created', 'test'], ['audit.verified', 'cli']]);
+    expect(rows.map((r) => [r.action, r.actor])).toEqual([['institution.created', 'test'], ['audit.anchored', 'cli'], ['audit.verified', 'cli']]);
+    expect(JSON.parse(rows[2]!.details)).toEqual({ valid: true, entries: 2 });
   });
 });

@@ -1,3 +1,5 @@
+import { PassThrough } from 'node:stream';
+import { main } from '../../src/cli/main';
 import { runCli as run } from '../support/cli';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -120,6 +122,19 @@ describe('sutne export and sutne export verify (offline)', () => {
     const bad = await verify(await rezip(archive, { 'audit/anchors.json': anchorsBytes, [anchors[0].file]: token, 'manifest.json': Buffer.from(JSON.stringify(manifest)) }));
     expect(bad.code).toBe(1);
     expect(bad.stdout).toMatch(/FAIL \[audit\] audit\/chain\.jsonl: entry \d+: the time-stamp over entry \d+ does not verify/);
+  });
+
+  it('shows a progress bar when stderr is a terminal, and keeps stdout for the hash', async () => {
+    const stdout = new PassThrough();
+    const stderr = Object.assign(new PassThrough(), { isTTY: true, columns: 100, cursorTo: () => true, clearLine: () => true, moveCursor: () => true });
+    let err = '';
+    let out = '';
+    stderr.on('data', (d: Buffer) => (err += d.toString()));
+    stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const code = await main(['node', 'sutne', 'export', '--out', 'tty.zip'], { env, stdout, stderr, cwd });
+    expect(code).toBe(0);
+    expect(err).toMatch(/Exporting \|[█░]+\| 3\/3 letters \| \d+\.\d MB/);
+    expect(out).toMatch(/^[0-9a-f]{64}  tty\.zip\n$/);
   });
 
   it('says clearly when the file is not an export', async () => {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { InstitutionAuditReport } from '../../audit';
+import { auditedInstitutions } from '../../store';
 import { CommandExit, println, withDeps, type CliIo } from '../context';
 
 /** `sutne audit verify` and `sutne audit anchor`. */
@@ -35,7 +36,7 @@ export function auditCommands(program: Command, io: CliIo): void {
     .option('--institution <id>', 'only this institution')
     .action(async (opts: { institution?: string }) => {
       await withDeps(io, async (deps) => {
-        const ids = opts.institution ? [opts.institution] : (await deps.audit.check()).institutions.map((i) => i.institutionId);
+        const ids = opts.institution ? [opts.institution] : await auditedInstitutions(deps.db);
         for (const id of ids) {
           const a = await deps.audit.anchor(id, 'cli');
           println(io.stdout, a ? `${id}: entry ${a.n} time-stamped at ${a.genTime} by ${a.tsa}` : `${id}: nothing to time-stamp`);
