@@ -102,6 +102,7 @@ export async function createLetters(deps: LettersDeps, principal: Principal, c: 
         pdf_sha256: rendered.sha256,
         pdf_size: rendered.size,
         draft_sha256: rendered.sha256,
+        title: deps.sealer.seal(rendered.title),
         created_by: actorOf(principal),
         created_at: createdAt,
         updated_at: createdAt,

@@ -20,3 +20,4 @@ export { createLetters, createLettersForCase, type CaseForLetters, type CreateLe
 export { cancelLetter } from './cancel-letter';
 export { renderDraft } from './render-draft';
 export { getLetter, openLetterPdf } from './read-letter';
+export { signLetter, acceptSignedLetter, type SignLetterOptions } from './sign-letter';

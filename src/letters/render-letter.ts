@@ -11,6 +11,8 @@ export interface RenderedLetter {
   sha256: string;
   size: number;
   template: TemplateRef;
+  /** The letter's title ("Par …"), also the PDF's Title. */
+  title: string;
   /** The letter's text block by block, as copying it out of the PDF should give it (page numbers aside). */
   text: string;
   blocks: LetterBlock[];
@@ -35,6 +37,7 @@ export async function renderLetter(templates: LetterTemplates, templateId: strin
     sha256: createHash('sha256').update(pdf).digest('hex'),
     size: pdf.length,
     template,
+    title,
     text: blocksToText(blocks),
     blocks,
     pages,

@@ -7,11 +7,11 @@ import {
   enqueueLetter,
   findInstitution,
   findLetterForOutbox,
+  inTransaction,
   requeueFailedLetter,
   type BlobStore,
   type DataSealer,
   type Db,
-  type LetterForOutbox,
 } from '../store';
 import { composeMessage } from './compose-message';
 import { letterMessage, letterMessageId } from './letter-message';
@@ -24,14 +24,26 @@ export interface QueueContext {
   audit: AuditLog;
   clock: Clock;
   mailFrom: string;
-  /** The letter's title in Latvian ("Par …"), as the letters domain words it. */
-  titleOf(letter: LetterForOutbox): string | Promise<string>;
   /** Tells the outbox worker there is work, so it need not wait for its next poll. */
   nudge?(): void;
 }
 
 /** What `queueLetter` did: queued a signed letter, re-queued a failed one, or found it already queued. */
 export type QueueOutcome = 'queued' | 'requeued' | 'already_queued';
+
+export interface QueueOptions {
+  requestId?: string | undefined;
+  /**
+   * Queue inside this transaction (a referral signs and queues the letters it creates in one).
+   * The caller then deletes `createdBlobs` (the stored message) if its transaction fails, and
+   * wakes the outbox once it commits.
+   */
+  trx?: Db;
+  createdBlobs?: string[];
+}
+
+/** Subject line of letters made before titles were kept with the letter. */
+const UNTITLED = 'Vēstule';
 
 /**
  * Puts a letter in the outbox. A `signed` letter gets its message built now — Message-ID,
@@ -44,9 +56,10 @@ export async function queueLetter(
   ctx: QueueContext,
   principal: Principal,
   letterId: string,
-  opts: { requestId?: string } = {},
+  opts: QueueOptions = {},
 ): Promise<QueueOutcome> {
-  const letter = await findLetterForOutbox(ctx.db, principal.institutionId, letterId);
+  const db = opts.trx ?? ctx.db;
+  const letter = await findLetterForOutbox(db, principal.institutionId, letterId);
   if (!letter) throw new AppError('LETTER_NOT_FOUND', 'No letter with this id in your institution.');
   const audited = (details: Record<string, string | number | boolean>) => ({
     action: 'letter.queued' as const,
@@ -63,13 +76,13 @@ export async function queueLetter(
       return 'already_queued';
     case 'failed': {
       const at = ctx.clock.now().toISOString();
-      const done = await ctx.db.transaction().execute(async (trx) => {
+      const done = await inTransaction(db, async (trx) => {
         if (!(await requeueFailedLetter(trx, { letterId: letter.id, institutionId: letter.institutionId, at }))) return false;
         await ctx.audit.record(audited({ requeued: true }), trx);
         return true;
       });
-      if (!done) return settled(ctx, principal, letterId);
-      ctx.nudge?.();
+      if (!done) return settled(db, principal, letterId);
+      if (!opts.trx) ctx.nudge?.();
       return 'requeued';
     }
     case 'signed':
@@ -78,9 +91,9 @@ export async function queueLetter(
       throw wrongState(letter.status);
   }
 
-  const institution = await findInstitution(ctx.db, letter.institutionId);
+  const institution = await findInstitution(db, letter.institutionId);
   if (!institution) throw new AppError('INSTITUTION_NOT_FOUND', 'The letter\'s institution is not registered.');
-  const found = await attachmentsByIds(ctx.db, letter.institutionId, letter.attachmentIds);
+  const found = await attachmentsByIds(db, letter.institutionId, letter.attachmentIds);
   const live = letter.attachmentIds.flatMap((id) => {
     const a = found.get(id);
     return a && !a.purged_at ? [a] : [];
@@ -100,7 +113,7 @@ export async function queueLetter(
     {
       letterId: letter.id,
       registrationNumber: letter.registrationNumber,
-      title: await ctx.titleOf(letter),
+      title: letter.title ? ctx.sealer.open(letter.title) : UNTITLED,
       recipient: letter.recipient,
       pdf: letter.pdf,
       materials,
@@ -109,8 +122,9 @@ export async function queueLetter(
     { messageId: letterMessageId(letter.id, ctx.mailFrom), date: now },
   );
   const eml = await composeMessage(spec, ctx.blobs);
+  opts.createdBlobs?.push(eml.key);
   const at = now.toISOString();
-  const queued = await ctx.db.transaction().execute(async (trx) => {
+  const queued = await inTransaction(db, async (trx) => {
     const ok = await enqueueLetter(trx, {
       letterId: letter.id,
       institutionId: letter.institutionId,
@@ -128,17 +142,17 @@ export async function queueLetter(
   if (!queued) {
     // Another call queued it first, with its own copy of the message: drop ours unless the
     // two copies are the same bytes (the same millisecond), and so the same stored file.
-    const winner = await findLetterForOutbox(ctx.db, principal.institutionId, letterId);
+    const winner = await findLetterForOutbox(db, principal.institutionId, letterId);
     if (winner?.emlKey !== eml.key) await ctx.blobs.delete(eml.key);
-    return settled(ctx, principal, letterId);
+    return settled(db, principal, letterId);
   }
-  ctx.nudge?.();
+  if (!opts.trx) ctx.nudge?.();
   return 'queued';
 }
 
 /** After losing a race to another call: answer what that call made of the letter. */
-async function settled(ctx: QueueContext, principal: Principal, letterId: string): Promise<QueueOutcome> {
-  const now = await findLetterForOutbox(ctx.db, principal.institutionId, letterId);
+async function settled(db: Db, principal: Principal, letterId: string): Promise<QueueOutcome> {
+  const now = await findLetterForOutbox(db, principal.institutionId, letterId);
   if (now && (now.status === 'queued' || now.status === 'sending')) return 'already_queued';
   throw wrongState(now?.status ?? 'missing');
 }

@@ -1,5 +1,6 @@
 /** Persistence: the database (Kysely over SQLite or PostgreSQL), its migrations, and blob storage. */
 export { openDatabase, pingDatabase, type Db, type DatabaseHandle, type DialectName } from './database';
+export { inTransaction } from './in-transaction';
 export { migrateToLatest, type MigrationReport } from './migrate';
 export type { BlobStore, StoredBlob } from './blob-store';
 export { FsBlobStore } from './fs-blob-store';

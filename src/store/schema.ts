@@ -155,6 +155,10 @@ export interface LettersTable {
   cancel_reason: string | null;
   /** Set when retention deleted the letter's PDF and message; the register columns and hashes stay. */
   purged_at: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The letter's title ("Par …"), sealed; the outgoing message's subject repeats it. */
+  title: ColumnType<string | null, string | null | undefined, string | null>;
+  /** How the letter was signed: `sutne` (by this service) or `upload` (signed elsewhere, then uploaded). */
+  signed_via: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface RegisterCountersTable {

@@ -3,15 +3,15 @@ import { cliPrincipal } from '../../src/access';
 import { isAppError } from '../../src/errors';
 import { queueLetter, type QueueContext } from '../../src/mail';
 import { startTestService, type TestService } from '../support/service';
-import { seedSignedLetter, socialService, statePolice } from './fixtures';
+import { FIXTURE_TITLE, seedSignedLetter, socialService, statePolice } from './fixtures';
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-const TITLE = 'Par sociālām problēmām izglītojamā ģimenē';
+const TITLE = FIXTURE_TITLE;
 
 describe('the message of a signed letter', () => {
   let svc: TestService;
   let institutionId: string;
-  const ctx = (title = TITLE): QueueContext => ({ ...svc.deps, mailFrom: svc.config.mailFrom, titleOf: () => title });
+  const ctx = (): QueueContext => ({ ...svc.deps, mailFrom: svc.config.mailFrom });
   const principal = () => cliPrincipal(institutionId, 'signer');
 
   beforeAll(async () => {
@@ -94,6 +94,7 @@ describe('the message of a signed letter', () => {
     const letter = await seedSignedLetter(svc.deps, {
       institutionId: hostileInstitution,
       registerPrefix: '2-1',
+      title: `Par\r\nBcc: evil@example.com\r\nSubject: fake\n\n${'garš '.repeat(2000)}`,
       recipient: { key: 'social_service', name: 'Dienests\nCc: cc@evil.example', emails: ['soccentrs@aizkraukle.lv'] },
       materials: [
         { filename: 'a.pdf\r\nContent-Type: text/html\r\n\r\n<script>alert(1)</script>', content: Buffer.from('one') },
@@ -102,8 +103,7 @@ describe('the message of a signed letter', () => {
         { filename: 'rīkojums\u202Efdp.exe', content: Buffer.from('four') },
       ],
     });
-    const hostileTitle = `Par\r\nBcc: evil@example.com\r\nSubject: fake\n\n${'garš '.repeat(2000)}`;
-    await queueLetter(ctx(hostileTitle), cliPrincipal(hostileInstitution, 'signer'), letter.letterId);
+    await queueLetter(ctx(), cliPrincipal(hostileInstitution, 'signer'), letter.letterId);
     const { raw } = await storedMessage(letter.letterId);
     const text = raw.toString('latin1');
     const head = text.split('\r\n\r\n')[0]!;

@@ -42,7 +42,7 @@ describe('the outbox across processes on PostgreSQL', () => {
 
   const queueMany = async (n: number): Promise<Map<string, { messageId: string; sha256: string }>> => {
     const institutionId = await addInstitution(deps, schoolInstitution, 'test').catch(() => schoolInstitution.id);
-    const ctx = { ...deps, mailFrom: deps.config.mailFrom, titleOf: () => 'Par likumpārkāpumu' };
+    const ctx = { ...deps, mailFrom: deps.config.mailFrom };
     const out = new Map<string, { messageId: string; sha256: string }>();
     for (let i = 0; i < n; i++) {
       const { letterId } = await seedSignedLetter(deps, { institutionId, recipient: statePolice });

@@ -6,7 +6,7 @@ import { OutboxWorker, queueLetter, type QueueContext } from '../../src/mail';
 import { dialects } from '../support/databases';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
 import { startTestService, type TestService } from '../support/service';
-import { seedSignedLetter, socialService, statePolice } from './fixtures';
+import { FIXTURE_TITLE, seedSignedLetter, socialService, statePolice } from './fixtures';
 import { until } from './support/until';
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -35,7 +35,7 @@ describe.each(dialects)('delivery through SMTP on %s', (dialect) => {
   });
 
   const ctx = (): QueueContext => ({
-    ...svc.deps, mailFrom: svc.config.mailFrom, titleOf: () => 'Par sociālām problēmām ģimenē', nudge: () => svc.deps.mail.outbox.wake(),
+    ...svc.deps, mailFrom: svc.config.mailFrom, nudge: () => svc.deps.mail.outbox.wake(),
   });
   const queue = async (recipient = socialService) => {
     const letter = await seedSignedLetter(svc.deps, { institutionId, recipient });
@@ -60,7 +60,7 @@ describe.each(dialects)('delivery through SMTP on %s', (dialect) => {
     expect(msg!.sha256).toBe(letter.eml_sha256);
     const parsed = await msg!.parse();
     expect(parsed.messageId).toBe(letter.message_id);
-    expect(parsed.subject).toBe(`Nr. ${letter.registrationNumber} — Par sociālām problēmām ģimenē`);
+    expect(parsed.subject).toBe(`Nr. ${letter.registrationNumber} — ${FIXTURE_TITLE}`);
     expect(parsed.attachments.map((a) => sha256(a.content))).toEqual([sha256(letter.pdf), ...letter.materials.map((m) => m.sha256)]);
 
     const after = await row(letter.letterId);
@@ -239,7 +239,7 @@ describe('delivery without SMTP_URL', () => {
     try {
       const institutionId = await svc.addInstitution();
       const letter = await seedSignedLetter(svc.deps, { institutionId });
-      const ctx: QueueContext = { ...svc.deps, mailFrom: svc.config.mailFrom, titleOf: () => 'Par …', nudge: () => svc.deps.mail.outbox.wake() };
+      const ctx: QueueContext = { ...svc.deps, mailFrom: svc.config.mailFrom, nudge: () => svc.deps.mail.outbox.wake() };
       svc.deps.mail.outbox.start();
       await queueLetter(ctx, cliPrincipal(institutionId, 'signer'), letter.letterId);
       const sent = await until(async () => {

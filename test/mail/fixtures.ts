@@ -49,6 +49,9 @@ export function twoPagePdf(): Promise<Buffer> {
 let seq = 0;
 
 /** Inserts a case, its materials and a `signed` letter for them, as the other domains would have. */
+/** The title fixture letters carry unless a test gives its own. */
+export const FIXTURE_TITLE = 'Par sociālām problēmām izglītojamā ģimenē';
+
 export async function seedSignedLetter(
   deps: Pick<Deps, 'db' | 'blobs' | 'clock' | 'sealer'>,
   opts: {
@@ -58,6 +61,8 @@ export async function seedSignedLetter(
     materials?: FixtureMaterial[];
     pdf?: Buffer;
     status?: string;
+    /** The letter's title ("Par …"), as the letters domain stores it (sealed). */
+    title?: string;
   },
 ): Promise<FixtureLetter> {
   const now = deps.clock.now().toISOString();
@@ -99,6 +104,7 @@ export async function seedSignedLetter(
       pdf_sha256: stored.sha256,
       pdf_size: stored.size,
       draft_sha256: stored.sha256,
+      title: deps.sealer.seal(opts.title ?? FIXTURE_TITLE),
       created_by: 'fixture',
       created_at: now,
       updated_at: now,

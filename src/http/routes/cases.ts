@@ -18,7 +18,7 @@ import {
   type CreatedCase,
 } from '../../cases';
 import type { Deps } from '../../deps';
-import { createLettersForCase } from '../../letters';
+import { submitReferral } from '../../referrals';
 import { AppError, isAppError } from '../../errors';
 import type { ApiRouter } from '../api-router';
 import { idempotencyHash } from '../middleware/idempotency';
@@ -26,6 +26,11 @@ import { readMultipart, type PartHandlers } from '../multipart';
 import { attachmentSchema, caseAnswerSchema, caseRecordSchema, idempotencyHeaders, referralAnswerSchema, schemeSchema } from './case-schemas';
 
 const caseParams = z.object({ id: z.string().max(64) });
+const flag = z.enum(['true', 'false']).optional();
+const referralQuery = z.object({
+  sign: flag.describe('Sign every letter in the same call (signer and system roles).'),
+  send: flag.describe('Queue every signed letter for delivery too (needs sign=true).'),
+}).strict();
 const attachmentParams = z.object({ id: z.string().max(64), attachmentId: z.string().max(64) });
 
 /** Cases in: a case with its routing, its work materials, and both at once as a referral. */
@@ -115,7 +120,10 @@ export function caseRoutes(api: ApiRouter): void {
       method: 'post', path: '/referrals', summary: 'Create a case with its work materials in one request', tags: ['cases'], permission: 'case:create',
       description:
         'Part `case` (the case JSON) first, then any number of `file` parts. The case, its files and a draft letter to each ' +
-        'recipient it is routed to are created together, or nothing is.',
+        'recipient it is routed to are created together, or nothing is. With `sign=true` (roles with `letter:sign`: signer, system) ' +
+        'every letter is also signed and time-stamped, and with `send=true` as well queued for delivery — all in the same unit: ' +
+        'if the TSA cannot be reached the answer is 503 and nothing was created.',
+      query: referralQuery,
       rawBody: {
         contentType: 'multipart/form-data',
         description: 'Part `case` (JSON), then `file` parts.',
@@ -124,30 +132,26 @@ export function caseRoutes(api: ApiRouter): void {
       headers: idempotencyHeaders,
       responses: {
         201: { description: 'The case with its routing and work materials, and its letters.', schema: referralAnswerSchema },
+        403: { description: 'sign=true or send=true asked by a role that may not sign or send.' },
         413: { description: 'Over an upload limit (named in the message).' },
         415: { description: 'A file is of a type that cannot be attached.' },
+        503: { description: 'The time-stamp authority could not be reached while signing; nothing was created.' },
       },
     },
-    async ({ deps, principal, requestId, req, res }) => {
+    async ({ deps, principal, query, requestId, req, res }) => {
       const upload = newCaseUpload(deps, principal);
-      const pdfKeys: string[] = [];
+      let data: Case;
       try {
-        const data = await receiveReferral(deps, principal, req, res, upload);
-        const { created, attachments, letters } = await deps.db.transaction().execute(async (trx) => {
-          const created = await createCase(deps, principal, data, { trx, requestId });
-          const attachments = upload.count ? await upload.commit(created.id, { trx, requestId }) : [];
-          const letters = created.routing.recipients.length ? await createLettersForCase(deps, principal, created.id, { trx, requestId, pdfKeys }) : [];
-          // Signing and queueing (query sign=true, send=true) join here.
-          return { created, attachments, letters };
-        });
-        deps.metrics.casesCreated.inc();
-        deps.metrics.lettersCreated.inc(letters.length);
-        res.status(201).json({ case: { ...caseAnswer(created), attachments: attachments.map(publicAttachment) }, letters });
+        data = await receiveReferral(deps, principal, req, res, upload);
       } catch (err) {
         await upload.discard();
-        await Promise.all(pdfKeys.map((key) => deps.blobs.delete(key).catch(() => undefined)));
         throw err;
       }
+      const referral = await submitReferral(deps, principal, data, upload, { sign: query.sign === 'true', send: query.send === 'true', requestId });
+      res.status(201).json({
+        case: { ...caseAnswer(referral.case), attachments: referral.attachments.map(publicAttachment) },
+        letters: referral.letters,
+      });
     },
   );
 

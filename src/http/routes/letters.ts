@@ -1,7 +1,10 @@
 import { pipeline } from 'node:stream';
 import { z } from 'zod';
-import { cancelLetter, createLettersForCase, getLetter, openLetterPdf, PARENTS_RECIPIENT } from '../../letters';
+import { acceptSignedLetter, cancelLetter, createLettersForCase, getLetter, openLetterPdf, PARENTS_RECIPIENT, signLetter } from '../../letters';
+import { sendLetter } from '../../mail';
 import type { ApiRouter } from '../api-router';
+import { readPdfBody } from '../pdf-body';
+import { errorBodySchema } from '../schemas';
 import { idempotencyHeaders } from './case-schemas';
 import { letterViewSchema } from './register-schemas';
 
@@ -80,6 +83,72 @@ export function letterRoutes(api: ApiRouter): void {
     },
     async ({ deps, principal, params, body, requestId, res }) => {
       res.json(await cancelLetter(deps, principal, params.id, body.reason, { requestId }));
+    },
+  );
+
+  api.route(
+    {
+      method: 'post', path: '/letters/{id}/sign', summary: 'Sign a draft letter (PAdES-B-T, with an RFC 3161 time-stamp)', tags: ['letters', 'signing'], permission: 'letter:sign',
+      description:
+        'Signs the draft with the institution\'s key and time-stamps the signature. The letter is `signed` only with a checked ' +
+        'time-stamp: if the TSA cannot be reached the answer is 503 and the letter stays an unchanged draft. A signed letter is ' +
+        'never changed or signed again (409). Where the institution requires it (`settings.requireSeparateSigner`), the person ' +
+        'who prepared the letter cannot sign it (409 `SAME_PERSON`).',
+      params: idParams,
+      headers: idempotencyHeaders,
+      responses: {
+        200: { description: 'The signed letter.', schema: letterViewSchema },
+        409: { description: 'The letter is not a draft, or the caller prepared it and the institution requires another signer.', schema: errorBodySchema },
+        503: { description: 'The time-stamp authority could not be reached; nothing changed.', schema: errorBodySchema },
+      },
+    },
+    async ({ deps, principal, params, requestId, res }) => {
+      res.json(await signLetter(deps, principal, params.id, { requestId }));
+    },
+  );
+
+  api.route(
+    {
+      method: 'post', path: '/letters/{id}/signed-pdf', summary: 'Upload the draft signed elsewhere (a national e-signature portal, a card reader)', tags: ['letters', 'signing'], permission: 'letter:sign',
+      description:
+        'For a signer who signs the draft outside Sūtne. Accepted only if the draft\'s bytes (`GET /letters/{id}/pdf`) are an ' +
+        'unchanged prefix of the upload — the signature added as an incremental update — and every signature in it, with its ' +
+        'RFC 3161 time-stamp, verifies against the trusted roots (`TRUST_ANCHORS`). Otherwise 422, naming each failed check.',
+      params: idParams,
+      rawBody: { contentType: 'application/pdf', description: 'The signed PDF.' },
+      headers: idempotencyHeaders,
+      responses: {
+        200: { description: 'The signed letter.', schema: letterViewSchema },
+        409: { description: 'The letter is not a draft, or the caller prepared it and the institution requires another signer.', schema: errorBodySchema },
+        413: { description: 'The PDF is larger than UPLOAD_MAX_FILE_BYTES.', schema: errorBodySchema },
+        415: { description: 'The body is not sent as application/pdf.', schema: errorBodySchema },
+        422: { description: 'Not this letter\'s draft, or a signature or time-stamp that does not verify.', schema: errorBodySchema },
+      },
+    },
+    async ({ deps, principal, params, requestId, req, res }) => {
+      const pdf = await readPdfBody(deps, req, res);
+      res.json(await acceptSignedLetter(deps, principal, params.id, pdf, { requestId }));
+    },
+  );
+
+  api.route(
+    {
+      method: 'post', path: '/letters/{id}/send', summary: 'Send a signed letter (or retry one whose delivery failed)', tags: ['letters', 'mail'], permission: 'letter:send',
+      description:
+        'Puts the letter in the outbox with its message built now: To every address of the recipient, the signed PDF and every ' +
+        'work material attached, the Message-ID fixed. The outbox worker delivers it (SMTP_URL, or the .eml capture) and retries ' +
+        'temporary failures; follow `status` (`queued` → `sent` | `failed`). A `failed` letter is queued again with the same ' +
+        'message; a letter already queued is answered as it is. Drafts, sent and cancelled letters are a 409.',
+      params: idParams,
+      headers: idempotencyHeaders,
+      responses: {
+        202: { description: 'The letter, queued (or already sent if the worker was quick).', schema: letterViewSchema },
+        409: { description: 'The letter is not signed, was already sent, or was cancelled.', schema: errorBodySchema },
+      },
+    },
+    async ({ deps, principal, params, requestId, res }) => {
+      const { letter } = await sendLetter(deps, principal, params.id, { requestId });
+      res.status(202).json(letter);
     },
   );
 }

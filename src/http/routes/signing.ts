@@ -1,8 +1,7 @@
 import crypto from 'node:crypto';
-import express from 'express';
 import { z } from 'zod';
-import { AppError } from '../../errors';
 import type { ApiRouter } from '../api-router';
+import { readPdfBody } from '../pdf-body';
 import { errorBodySchema } from '../schemas';
 
 const checkSchema = z.object({
@@ -51,14 +50,7 @@ export function signingRoutes(api: ApiRouter): void {
       },
     },
     async ({ deps, principal, requestId, req, res }) => {
-      if (!req.is('application/pdf')) {
-        throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the PDF itself as the body, with "Content-Type: application/pdf".');
-      }
-      await new Promise<void>((resolve, reject) => {
-        express.raw({ type: () => true, limit: deps.config.limits.uploadFileBytes })(req, res, (err?: unknown) => (err ? reject(err) : resolve()));
-      });
-      const pdf = req.body as Buffer;
-      if (!Buffer.isBuffer(pdf) || pdf.length === 0) throw new AppError('VALIDATION_FAILED', 'The body is empty: send the PDF.');
+      const pdf = await readPdfBody(deps, req, res);
       const report = await deps.signing.verifyPdf(pdf);
       await deps.audit.record({
         action: 'pdf.verified', actor: principal, institutionId: principal.institutionId, requestId,

@@ -55,3 +55,44 @@ export async function cancelLetterRow(
   const row = await trx.selectFrom('letters').selectAll().where('institution_id', '=', institutionId).where('id', '=', id).executeTakeFirst();
   return row && { row, changed: Number(res.numUpdatedRows) === 1 };
 }
+
+export interface SignedLetterChange {
+  institutionId: string;
+  id: string;
+  /** The draft the signature was made over: the change applies only if the letter still is that draft. */
+  draftSha256: string;
+  pdf: { key: string; sha256: string; size: number };
+  signedAt: string;
+  signedBy: string;
+  /** JSON: { genTime, tsa }. */
+  timestamp: string;
+  via: 'sutne' | 'upload';
+  at: string;
+}
+
+/**
+ * Turns a draft into a signed letter. Conditional on the letter still being that unchanged draft,
+ * so of two signers racing only one wins and a letter is never signed twice; answers whether
+ * this call made the change.
+ */
+export async function markLetterSigned(trx: Db, change: SignedLetterChange): Promise<boolean> {
+  const res = await trx
+    .updateTable('letters')
+    .set({
+      status: 'signed',
+      pdf_key: change.pdf.key,
+      pdf_sha256: change.pdf.sha256,
+      pdf_size: change.pdf.size,
+      signed_at: change.signedAt,
+      signed_by: change.signedBy,
+      timestamp: change.timestamp,
+      signed_via: change.via,
+      updated_at: change.at,
+    })
+    .where('institution_id', '=', change.institutionId)
+    .where('id', '=', change.id)
+    .where('status', '=', 'draft')
+    .where('pdf_sha256', '=', change.draftSha256)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}

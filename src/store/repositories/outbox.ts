@@ -34,6 +34,8 @@ export interface LetterForOutbox {
   pdf: { blobKey: string; sha256: string; size: number };
   /** The stored message, once queued. */
   emlKey: string | null;
+  /** The letter's title ("Par …"), sealed; null for letters made before titles were kept. */
+  title: string | null;
 }
 
 const recipientSchema = z.object({ key: z.string(), name: z.string(), emails: z.array(z.string()) });
@@ -43,7 +45,7 @@ export async function findLetterForOutbox(db: Db, institutionId: string, letterI
     .selectFrom('letters')
     .select([
       'id', 'institution_id', 'case_id', 'status', 'registration_number', 'template_id', 'recipient', 'grounds',
-      'attachment_ids', 'pdf_key', 'pdf_sha256', 'pdf_size', 'eml_key',
+      'attachment_ids', 'pdf_key', 'pdf_sha256', 'pdf_size', 'eml_key', 'title',
     ])
     .where('id', '=', letterId)
     .where('institution_id', '=', institutionId)
@@ -61,6 +63,7 @@ export async function findLetterForOutbox(db: Db, institutionId: string, letterI
     attachmentIds: z.array(z.string()).parse(JSON.parse(row.attachment_ids)),
     pdf: { blobKey: row.pdf_key, sha256: row.pdf_sha256, size: row.pdf_size },
     emlKey: row.eml_key,
+    title: row.title,
   };
 }
 
