@@ -27,7 +27,7 @@ export interface SubmittedReferral {
  * time-stamp requests run inside that transaction, bounded by TSA_TIMEOUT_MS.
  */
 export async function submitReferral(deps: Deps, principal: Principal, data: Case, upload: AttachmentUpload, opts: ReferralOptions = {}): Promise<SubmittedReferral> {
-  checkAllowed(principal, opts);
+  checkReferralAllowed(principal, opts);
   const created: string[] = [];
   const obsolete: string[] = [];
   try {
@@ -58,7 +58,8 @@ export async function submitReferral(deps: Deps, principal: Principal, data: Cas
   }
 }
 
-function checkAllowed(principal: Principal, opts: ReferralOptions): void {
+/** Refuses sign/send the caller may not ask for; the route calls it before reading any file. */
+export function checkReferralAllowed(principal: Principal, opts: ReferralOptions): void {
   if (opts.send && !opts.sign) {
     throw new AppError('VALIDATION_FAILED', 'send=true needs sign=true: only signed letters are sent.', [{ path: 'send', message: 'needs sign=true' }]);
   }

@@ -18,7 +18,7 @@ import {
   type CreatedCase,
 } from '../../cases';
 import type { Deps } from '../../deps';
-import { submitReferral } from '../../referrals';
+import { checkReferralAllowed, submitReferral } from '../../referrals';
 import { AppError, isAppError } from '../../errors';
 import type { ApiRouter } from '../api-router';
 import { idempotencyHash } from '../middleware/idempotency';
@@ -139,6 +139,8 @@ export function caseRoutes(api: ApiRouter): void {
       },
     },
     async ({ deps, principal, query, requestId, req, res }) => {
+      const asked = { sign: query.sign === 'true', send: query.send === 'true', requestId };
+      checkReferralAllowed(principal, asked);
       const upload = newCaseUpload(deps, principal);
       let data: Case;
       try {
@@ -147,7 +149,7 @@ export function caseRoutes(api: ApiRouter): void {
         await upload.discard();
         throw err;
       }
-      const referral = await submitReferral(deps, principal, data, upload, { sign: query.sign === 'true', send: query.send === 'true', requestId });
+      const referral = await submitReferral(deps, principal, data, upload, asked);
       res.status(201).json({
         case: { ...caseAnswer(referral.case), attachments: referral.attachments.map(publicAttachment) },
         letters: referral.letters,
