@@ -36,12 +36,14 @@ export interface ExportVerification {
 }
 
 const letterMetadataSchema = z.object({
-  letter: z.object({ id: z.string(), caseId: z.string(), status: z.string(), attachments: z.array(z.object({ id: z.string() })) }),
+  letter: z.object({
+    id: z.string(), caseId: z.string(), status: z.string(), signedAt: z.string().optional(), attachments: z.array(z.object({ id: z.string() })),
+  }),
   institutionId: z.string(),
   files: z.object({
     pdf: z.object({ path: z.string(), sha256: z.string() }).nullable(),
     materials: z.array(z.object({ id: z.string(), path: z.string().nullable(), sha256: z.string() })),
-    message: z.object({ path: z.string(), sha256: z.string() }).nullable(),
+    message: z.object({ path: z.string(), sha256: z.string(), messageId: z.string().nullable().optional() }).nullable(),
   }),
   auditEntries: z.array(z.number()),
 });
@@ -52,23 +54,46 @@ const EXPECTED_PROBLEMS = new Set(['MATERIAL_PURGED']);
 interface Reference {
   letter: string;
   objects: Set<string>;
-  hashes: { letterId: string; pdf: string | undefined; message: string | undefined; materials: Map<string, string | undefined> };
+  hashes: {
+    letterId: string;
+    /** True when the PDF here is the unsigned draft (the letter was never signed). */
+    draft: boolean;
+    pdf: string | undefined;
+    message: string | undefined;
+    messageId: string | undefined;
+    materials: Map<string, string | undefined>;
+  };
 }
 
 /**
- * Entries that recorded a file's hash when it was made (`attachment.uploaded` {sha256},
- * `letter.signed` {pdfSha256}, `letter.sent` {emlSha256}) pin those files to the time-stamped
- * chain: a file swapped in the archive, with the manifests rewritten to match, still differs here.
+ * Entries that recorded a file's hash when it was made pin those files to the time-stamped chain:
+ * a file swapped in the archive, with the manifests rewritten to match, still differs here.
+ * `attachment.uploaded` {sha256} holds a material; `letter.rendered` {pdfSha256} the draft, which
+ * is the PDF exported only while the letter is unsigned; `letter.signed` and
+ * `letter.signed_externally` {pdfSha256} the signed PDF; `letter.queued` and `letter.sent`
+ * {emlSha256} the message, and `letter.sent` {messageId} the Message-ID it went out with.
  */
 function recordedHashMismatch(e: ChainedAuditEntry, h: Reference['hashes']): string | undefined {
   const d = e.details;
   const differs = (recorded: unknown, actual: string | undefined) => typeof recorded === 'string' && actual !== undefined && recorded !== actual;
-  if (e.objectType === 'attachment' && e.objectId && differs(d.sha256, h.materials.get(e.objectId))) return `material ${e.objectId}`;
-  if (e.objectType === 'letter' && e.objectId === h.letterId) {
-    if (e.action === 'letter.signed' && differs(d.pdfSha256, h.pdf)) return 'the signed PDF';
-    if (e.action === 'letter.sent' && differs(d.emlSha256, h.message)) return 'the sent message';
+  if (e.objectType === 'attachment' && e.objectId && e.action === 'attachment.uploaded' && differs(d.sha256, h.materials.get(e.objectId))) {
+    return `material ${e.objectId}`;
   }
-  return undefined;
+  if (e.objectType !== 'letter' || e.objectId !== h.letterId) return undefined;
+  switch (e.action) {
+    case 'letter.rendered':
+      return h.draft && differs(d.pdfSha256, h.pdf) ? 'the draft PDF' : undefined;
+    case 'letter.signed':
+    case 'letter.signed_externally':
+      return differs(d.pdfSha256, h.pdf) ? 'the signed PDF' : undefined;
+    case 'letter.queued':
+      return differs(d.emlSha256, h.message) ? 'the queued message' : undefined;
+    case 'letter.sent':
+      if (differs(d.emlSha256, h.message)) return 'the sent message';
+      return differs(d.messageId, h.messageId) ? "the sent message's Message-ID" : undefined;
+    default:
+      return undefined;
+  }
 }
 
 /**
@@ -170,8 +195,10 @@ async function checkLetter(
   const fileHash = (p: string | null | undefined) => (p ? listed.get(p)?.sha256 : undefined);
   const hashes: Reference['hashes'] = {
     letterId: meta.letter.id,
+    draft: meta.letter.signedAt === undefined,
     pdf: fileHash(meta.files.pdf?.path),
     message: fileHash(meta.files.message?.path),
+    messageId: meta.files.message?.messageId ?? undefined,
     materials: new Map(meta.files.materials.flatMap((m) => (m.path ? [[m.id, fileHash(m.path)] as [string, string | undefined]] : []))),
   };
   for (const n of meta.auditEntries) references.set(n, { letter: l.registrationNumber, objects, hashes });
@@ -209,7 +236,7 @@ async function checkAudit(
         problem(a.chain, `entry ${e.n}, named by letter ${ref.letter}, is about something else`);
       } else if (ref) {
         const mismatch = recordedHashMismatch(e, ref.hashes);
-        if (mismatch) problem(a.chain, `letter ${ref.letter}: ${mismatch} differs from the hash entry ${e.n} recorded when it was made`);
+        if (mismatch) problem(a.chain, `letter ${ref.letter}: ${mismatch} differs from what entry ${e.n} (${e.action}) recorded when it was made`);
       }
       yield e;
     }

@@ -100,7 +100,17 @@ export async function deliverLetter(ctx: DeliveryContext, item: ClaimedLetter, o
         actor: ACTOR,
         institutionId: item.institutionId,
         object: { type: 'letter', id: item.letterId },
-        details: { attempt: item.attempts, transport: ctx.transport.name, accepted: envelope.accepted.length, refused: receipt.rejected.length },
+        // The hash and Message-ID pin the bytes sent to the chain; the server's answer code, not its
+        // text (which may echo addresses), is what an auditor needs of the relay's answer.
+        details: {
+          attempt: item.attempts,
+          transport: ctx.transport.name,
+          accepted: envelope.accepted.length,
+          refused: receipt.rejected.length,
+          emlSha256: item.emlSha256,
+          messageId: item.messageId,
+          ...replyCodes(receipt.response),
+        },
       },
       trx,
     );
@@ -177,4 +187,11 @@ async function recordOutcome(ctx: DeliveryContext, item: ClaimedLetter, write: (
       await new Promise((r) => setTimeout(r, 250 * 2 ** i));
     }
   }
+}
+
+/** The SMTP reply code and enhanced status code (RFC 3463) at the start of a server's answer. */
+function replyCodes(response: string): { responseCode?: string; enhancedCode?: string } {
+  const m = /^([2-5]\d\d)(?:[ -]([2-5]\.\d{1,3}\.\d{1,3})(?=\s|$))?/.exec(response);
+  if (!m) return {};
+  return { responseCode: m[1]!, ...(m[2] ? { enhancedCode: m[2] } : {}) };
 }

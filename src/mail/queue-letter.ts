@@ -78,7 +78,7 @@ export async function queueLetter(
       const at = ctx.clock.now().toISOString();
       const done = await inTransaction(db, async (trx) => {
         if (!(await requeueFailedLetter(trx, { letterId: letter.id, institutionId: letter.institutionId, at }))) return false;
-        await ctx.audit.record(audited({ requeued: true }), trx);
+        await ctx.audit.record(audited({ requeued: true, ...(letter.emlSha256 ? { emlSha256: letter.emlSha256 } : {}) }), trx);
         return true;
       });
       if (!done) return settled(db, principal, letterId);
@@ -135,7 +135,7 @@ export async function queueLetter(
       at,
     });
     if (ok) {
-      await ctx.audit.record(audited({ requeued: false, attachments: spec.attachments.length, messageBytes: eml.size }), trx);
+      await ctx.audit.record(audited({ requeued: false, attachments: spec.attachments.length, messageBytes: eml.size, emlSha256: eml.sha256 }), trx);
     }
     return ok;
   });

@@ -85,7 +85,7 @@ describe.each(dialects)('bulk export (GET /api/v1/export) on %s', (dialect) => {
     expect(meta.letter).toMatchObject({ id: sent[0]!.id, registrationNumber: sent[0]!.registrationNumber, status: 'sent' });
     expect(meta.files.pdf.sha256).toBe(sha256(files.get(`${folder}letter.pdf`)!));
     expect(meta.files.message.sha256).toBe(sha256(files.get(`${folder}message.eml`)!));
-    expect(meta.auditEntries.length).toBe(5); // two materials uploaded, rendered, signed, sent
+    expect(meta.auditEntries.length).toBe(6); // two materials uploaded, rendered, signed, queued, sent
     const purged = manifest.letters[2]!;
     expect(purged.problems).toEqual([{ code: 'MATERIAL_PURGED', message: expect.stringContaining('vecs.pdf') }]);
     expect(purged.materials).toEqual([]);

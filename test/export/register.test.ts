@@ -106,7 +106,7 @@ describe.each(dialects)('the register (GET /api/v1/letters) on %s', (dialect) =>
   it("shows a letter's audit history, and another institution's letter is not found", async () => {
     const res = await get(`/api/v1/letters/${letters[0]!.id}/history`);
     expect(res.status).toBe(200);
-    expect(res.body.items.map((e: { action: string }) => e.action)).toEqual(['attachment.uploaded', 'letter.rendered', 'letter.signed', 'letter.sent']);
+    expect(res.body.items.map((e: { action: string }) => e.action)).toEqual(['attachment.uploaded', 'letter.rendered', 'letter.signed', 'letter.queued', 'letter.sent']);
     expect(res.body.items[0]).toMatchObject({ n: expect.any(Number), actor: 'test', objectType: 'attachment', objectId: letters[0]!.attachmentIds[0] });
     expect(res.body.items[1]).toMatchObject({ objectType: 'letter', objectId: letters[0]!.id });
     const notMine = await get(`/api/v1/letters/${foreign.id}/history`);

@@ -66,21 +66,70 @@ describe('sutne export and sutne export verify (offline)', () => {
     expect(added.stdout).toContain('99-jauns.pdf: is in the archive but not in the manifest (added)');
   });
 
-  it('catches a forger who rewrites the manifests to match: the recorded hashes and the chain still differ', async () => {
-    const all = await files();
+  /**
+   * A careful forger: replaces files in a letter's folder and rewrites its letter.json and
+   * manifest.json so that every hash they list matches, leaving only the audit chain to notice.
+   */
+  async function forge(from: string, dir: string, replace: Record<string, Buffer>, editMeta: (meta: LetterJson) => void = () => undefined): Promise<string> {
+    const all = await unzipAll(from);
     const manifest = JSON.parse(all.get('manifest.json')!.toString()) as Manifest;
-    const target = `${folder(0)}materials/01-ziņojums-0.pdf`;
-    const forged = Buffer.from('viltots');
-    const meta = JSON.parse(all.get(`${folder(0)}letter.json`)!.toString());
-    meta.files.materials[0].sha256 = sha256(forged);
-    const metaBytes = Buffer.from(JSON.stringify(meta));
-    for (const f of manifest.files) {
-      if (f.path === target) Object.assign(f, { sha256: sha256(forged), size: forged.length });
-      if (f.path === `${folder(0)}letter.json`) Object.assign(f, { sha256: sha256(metaBytes), size: metaBytes.length });
+    const metaPath = `${dir}letter.json`;
+    const meta = JSON.parse(all.get(metaPath)!.toString()) as LetterJson;
+    for (const f of [meta.files.pdf, meta.files.message, ...meta.files.materials]) {
+      const bytes = f?.path ? replace[f.path] : undefined;
+      if (f && bytes) f.sha256 = sha256(bytes);
     }
-    const res = await verify(await rezip(archive, { [target]: forged, [`${folder(0)}letter.json`]: metaBytes, 'manifest.json': Buffer.from(JSON.stringify(manifest)) }));
+    editMeta(meta);
+    const changes: Record<string, Buffer> = { ...replace, [metaPath]: Buffer.from(JSON.stringify(meta)) };
+    for (const f of manifest.files) {
+      const bytes = changes[f.path];
+      if (bytes) Object.assign(f, { sha256: sha256(bytes), size: bytes.length });
+    }
+    return rezip(from, { ...changes, 'manifest.json': Buffer.from(JSON.stringify(manifest)) });
+  }
+  type LetterJson = {
+    files: {
+      pdf: { path: string; sha256: string } | null;
+      message: { path: string; sha256: string; messageId: string | null } | null;
+      materials: Array<{ path: string | null; sha256: string }>;
+    };
+  };
+  /** The number of the chain entry recording `action` about `objectId`, as the archive holds it. */
+  async function entryOf(from: string, action: string, objectId: string): Promise<number> {
+    const lines = (await unzipAll(from)).get('audit/chain.jsonl')!.toString().trim().split('\n').map((l) => JSON.parse(l));
+    const found = lines.filter((e) => e.action === action && e.objectId === objectId);
+    expect(found).toHaveLength(1);
+    return found[0].n as number;
+  }
+  const problemLine = (i: number, what: string, n: number, action: string) =>
+    `FAIL [audit] audit/chain.jsonl: letter ${letters[i]!.registrationNumber}: ${what} differs from what entry ${n} (${action}) recorded when it was made`;
+
+  it('catches a forger who rewrites the manifests to match: the recorded hashes and the chain still differ', async () => {
+    const res = await verify(await forge(archive, folder(0), { [`${folder(0)}materials/01-ziņojums-0.pdf`]: Buffer.from('viltots') }));
     expect(res.code).toBe(1);
-    expect(res.stdout).toMatch(/FAIL \[audit\] audit\/chain\.jsonl: letter 1-13\/2026\/\d+: material .* differs from the hash entry \d+ recorded when it was made/);
+    const n = await entryOf(archive, 'attachment.uploaded', letters[0]!.attachmentIds[0]!);
+    expect(res.stdout).toContain(problemLine(0, `material ${letters[0]!.attachmentIds[0]}`, n, 'attachment.uploaded'));
+  });
+
+  it('catches a signed PDF swapped for another validly signed letter, naming the letter.signed entry', async () => {
+    const other = (await files()).get(`${folder(1)}letter.pdf`)!;
+    const res = await verify(await forge(archive, folder(0), { [`${folder(0)}letter.pdf`]: other }));
+    expect(res.code).toBe(1);
+    // The swapped PDF's own signature is valid: only the hash the chain recorded at signing shows the swap.
+    expect(res.stdout).not.toContain('[signature]');
+    expect(res.stdout).toContain(problemLine(0, 'the signed PDF', await entryOf(archive, 'letter.signed', letters[0]!.id), 'letter.signed'));
+  });
+
+  it('catches a sent message swapped, naming the letter.queued and letter.sent entries, and a rewritten Message-ID', async () => {
+    const other = (await files()).get(`${folder(2)}message.eml`)!;
+    const swapped = await verify(await forge(archive, folder(1), { [`${folder(1)}message.eml`]: other }));
+    expect(swapped.code).toBe(1);
+    expect(swapped.stdout).toContain(problemLine(1, 'the queued message', await entryOf(archive, 'letter.queued', letters[1]!.id), 'letter.queued'));
+    expect(swapped.stdout).toContain(problemLine(1, 'the sent message', await entryOf(archive, 'letter.sent', letters[1]!.id), 'letter.sent'));
+
+    const renamed = await verify(await forge(archive, folder(1), {}, (meta) => (meta.files.message!.messageId = '<cits@example.lv>')));
+    expect(renamed.code).toBe(1);
+    expect(renamed.stdout).toContain(problemLine(1, "the sent message's Message-ID", await entryOf(archive, 'letter.sent', letters[1]!.id), 'letter.sent'));
   });
 
   it('refuses a PDF whose signed bytes were changed', async () => {
@@ -141,6 +190,18 @@ describe('sutne export and sutne export verify (offline)', () => {
     const res = await verify(tempFile('nav.zip', Buffer.from('not a zip')));
     expect(res.code).toBe(1);
     expect(res.stdout).toContain('FAIL [archive] not a readable ZIP archive');
+  });
+
+  it('holds an unsigned draft\'s PDF against the hash letter.rendered recorded', async () => {
+    const draft = await insertFixtureLetter(svc.deps, { institutionId: school, status: 'draft', createdAt: '2026-03-09T09:00:00.000Z' });
+    expect((await run(['export', '--out', 'melnraksti.zip', '--status', 'draft'], env, cwd)).code).toBe(0);
+    const drafts = path.join(cwd, 'melnraksti.zip');
+    expect((await verify('melnraksti.zip')).code).toBe(0);
+    const dir = `letters/${draft.registrationNumber.replace(/\//g, '_')}/`;
+    const res = await verify(await forge(drafts, dir, { [`${dir}letter.pdf`]: Buffer.from('%PDF-1.7\n% cits melnraksts\n%%EOF\n') }));
+    expect(res.code).toBe(1);
+    const n = await entryOf(drafts, 'letter.rendered', draft.id);
+    expect(res.stdout).toContain(`letter ${draft.registrationNumber}: the draft PDF differs from what entry ${n} (letter.rendered) recorded when it was made`);
   });
 
   it('needs --institution when there are several, and leaves nothing behind on failure', async () => {

@@ -76,7 +76,7 @@ describe.each(dialects)('letters on %s', (dialect) => {
     const rendered = await deps.db.selectFrom('audit_log').select('details').where('action', '=', 'letter.rendered').execute();
     expect(JSON.parse(rendered[0]!.details)).toEqual({
       caseId: c.id, recipient: 'state_police', registrationNumber: '1-13/2026/1',
-      template: `state-police@${police!.template.version}`, pdfSha256: police!.pdf.sha256, attachments: 2,
+      templateId: 'state-police', templateVersion: police!.template.version, pdfSha256: police!.pdf.sha256, attachments: 2,
     });
     expect(await deps.metrics.registry.getSingleMetricAsString('sutne_letters_created_total')).toContain('sutne_letters_created_total 2');
   });
@@ -159,14 +159,21 @@ describe.each(dialects)('letters on %s', (dialect) => {
   it('cancels a letter that will not go out, with the reason, and keeps it in the register', async () => {
     const c = await storedCase(deps, school);
     const [letter] = await createLetters(deps, clerk, c);
+    // The reason may name people: it is stored through the sealer, as case data is.
+    const seal = jest.spyOn(deps.sealer, 'seal').mockImplementation((text) => `sealed:${Buffer.from(text).toString('base64')}`);
+    const open = jest.spyOn(deps.sealer, 'open').mockImplementation((text) => (text.startsWith('sealed:') ? Buffer.from(text.slice(7), 'base64').toString() : text));
     const cancelled = await cancelLetter(deps, clerk, letter!.id, 'Lieta atrisināta pirms nosūtīšanas.');
     expect(cancelled).toMatchObject({ id: letter!.id, status: 'cancelled', registrationNumber: '1-13/2026/1' });
     const row = await deps.db.selectFrom('letters').selectAll().where('id', '=', letter!.id).executeTakeFirstOrThrow();
-    expect(row).toMatchObject({ status: 'cancelled', cancel_reason: 'Lieta atrisināta pirms nosūtīšanas.', cancelled_at: '2026-11-25T10:00:00.000Z' });
+    expect(row).toMatchObject({ status: 'cancelled', cancelled_at: '2026-11-25T10:00:00.000Z' });
+    expect(deps.sealer.open(row.cancel_reason!)).toBe('Lieta atrisināta pirms nosūtīšanas.');
+    expect(row.cancel_reason).not.toContain('atrisināta');
+    seal.mockRestore();
+    open.mockRestore();
     expect(await cancelLetter(deps, clerk, letter!.id, 'Vēlreiz.')).toMatchObject({ status: 'cancelled' });
     const entries = await deps.db.selectFrom('audit_log').select(['action', 'details']).where('action', '=', 'letter.cancelled').execute();
     expect(entries).toHaveLength(1);
-    expect(entries[0]!.details).not.toContain('atrisināta');
+    expect(JSON.parse(entries[0]!.details)).toEqual({ registrationNumber: '1-13/2026/1', reasonLength: 'Lieta atrisināta pirms nosūtīšanas.'.length });
     expect((await getLetter(deps, clerk, letter!.id)).status).toBe('cancelled');
   });
 

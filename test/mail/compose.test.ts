@@ -179,7 +179,7 @@ describe('the message of a signed letter', () => {
     expect(again.row.eml_sha256).toBe(row.eml_sha256);
     const audit = await svc.deps.db.selectFrom('audit_log').selectAll().where('object_id', '=', letter.letterId).execute();
     expect(audit.map((e) => e.action)).toEqual(['letter.queued']);
-    expect(JSON.parse(audit[0]!.details)).toEqual({ requeued: false, attachments: 3, messageBytes: expect.any(Number) });
+    expect(JSON.parse(audit[0]!.details)).toEqual({ requeued: false, attachments: 3, messageBytes: expect.any(Number), emlSha256: row.eml_sha256 });
   });
 });
 

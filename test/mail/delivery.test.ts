@@ -69,7 +69,12 @@ describe.each(dialects)('delivery through SMTP on %s', (dialect) => {
     expect(after.sent_at).not.toBeNull();
     const audit = await actions(letter.letterId);
     expect(audit.map((a) => a.action)).toEqual(['letter.queued', 'letter.sent']);
-    expect(JSON.parse(audit[1]!.details)).toEqual({ attempt: 1, transport: 'smtp', accepted: 2, refused: 0 });
+    // The hash and Message-ID of what went out, and the relay's reply code; never the addresses.
+    expect(JSON.parse(audit[0]!.details)).toMatchObject({ requeued: false, emlSha256: letter.eml_sha256 });
+    expect(JSON.parse(audit[1]!.details)).toEqual({
+      attempt: 1, transport: 'smtp', accepted: 2, refused: 0, emlSha256: letter.eml_sha256, messageId: letter.message_id, responseCode: '250',
+    });
+    expect(audit[1]!.details).not.toContain('@vp.gov.lv');
     expect(audit[1]!.actor).toBe('system:outbox');
     expect(await counter(svc.deps.metrics.mailSent)).toBe(sentBefore + 1);
     expect(await svc.deps.mail.outbox.runOnce()).toBe(0);
@@ -151,7 +156,7 @@ describe.each(dialects)('delivery through SMTP on %s', (dialect) => {
     const audit = await actions(letter.letterId);
     expect(audit.map((a) => a.action)).toEqual(['letter.queued', 'letter.failed', 'letter.queued', 'letter.sent']);
     expect(JSON.parse(audit[1]!.details)).toEqual({ attempt: 1, code: '554', permanent: true });
-    expect(JSON.parse(audit[2]!.details)).toEqual({ requeued: true });
+    expect(JSON.parse(audit[2]!.details)).toEqual({ requeued: true, emlSha256: letter.eml_sha256 });
   });
 
   it('gives up after MAIL_MAX_ATTEMPTS temporary failures', async () => {

@@ -33,6 +33,7 @@ async function seedCase(svc: TestService, institutionId: string, opts: { status?
     attachment_ids: JSON.stringify([attachmentId]), registration_number: `1-13/2020/${seq}`, reg_year: 2020, reg_seq: seq,
     status: opts.status ?? 'sent', template_id: 't', template_version: '1', pdf_key: pdf.key, pdf_sha256: pdf.sha256, pdf_size: pdf.size,
     draft_sha256: 'd'.repeat(64), created_by: 'test', created_at: at, updated_at: at, eml_key: eml.key, eml_sha256: eml.sha256,
+    cancel_reason: deps.sealer.seal('Ģirts pārcēlās uz citu novadu'),
   }).execute();
   return { caseId, attachmentId, letterId, blobs: [material.key, pdf.key, eml.key], pdfSha256: pdf.sha256 };
 }
@@ -71,6 +72,7 @@ describe.each(dialects)('retention on %s', (dialect) => {
 
     const letter = await db.selectFrom('letters').selectAll().where('id', '=', old.letterId).executeTakeFirstOrThrow();
     expect(letter).toMatchObject({ status: 'sent', pdf_sha256: old.pdfSha256, registration_number: expect.stringMatching(/^1-13\/2020\//), purged_at: clock.now().toISOString() });
+    expect(letter.cancel_reason).toBeNull();
 
     const audit = await db.selectFrom('audit_log').selectAll().where('action', '=', 'case.purged').execute();
     expect(audit).toHaveLength(1);

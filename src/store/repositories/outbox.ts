@@ -34,6 +34,7 @@ export interface LetterForOutbox {
   pdf: { blobKey: string; sha256: string; size: number };
   /** The stored message, once queued. */
   emlKey: string | null;
+  emlSha256: string | null;
   /** The letter's title ("Par …"), sealed; null for letters made before titles were kept. */
   title: string | null;
 }
@@ -45,7 +46,7 @@ export async function findLetterForOutbox(db: Db, institutionId: string, letterI
     .selectFrom('letters')
     .select([
       'id', 'institution_id', 'case_id', 'status', 'registration_number', 'template_id', 'recipient', 'grounds',
-      'attachment_ids', 'pdf_key', 'pdf_sha256', 'pdf_size', 'eml_key', 'title',
+      'attachment_ids', 'pdf_key', 'pdf_sha256', 'pdf_size', 'eml_key', 'eml_sha256', 'title',
     ])
     .where('id', '=', letterId)
     .where('institution_id', '=', institutionId)
@@ -63,6 +64,7 @@ export async function findLetterForOutbox(db: Db, institutionId: string, letterI
     attachmentIds: z.array(z.string()).parse(JSON.parse(row.attachment_ids)),
     pdf: { blobKey: row.pdf_key, sha256: row.pdf_sha256, size: row.pdf_size },
     emlKey: row.eml_key,
+    emlSha256: row.eml_sha256,
     title: row.title,
   };
 }

@@ -48,8 +48,8 @@ export interface PurgedCase {
 }
 
 /**
- * Replaces a case's data and routing by `standIns.caseData` and its materials' file names (which may name
- * the child) by `standIns.filename`, and marks materials and letters purged, in the caller's
+ * Replaces a case's data and routing by `standIns.caseData`, its materials' file names (which may name
+ * the child) by `standIns.filename` and its letters' cancellation reasons (free text) by nothing, and marks materials and letters purged, in the caller's
  * transaction. Both stand-ins come sealed like what they replace. Answers undefined when the case was purged already (by another instance).
  * Register columns (number, recipient, status, dates) and every hash stay.
  */
@@ -75,7 +75,7 @@ export async function purgeCaseRows(
     .where('purged_at', 'is', null)
     .execute();
   const letters = await db.selectFrom('letters').select(['pdf_key', 'eml_key']).where('case_id', '=', id).where('purged_at', 'is', null).execute();
-  await db.updateTable('letters').set({ purged_at: at }).where('case_id', '=', id).where('purged_at', 'is', null).execute();
+  await db.updateTable('letters').set({ purged_at: at, cancel_reason: null }).where('case_id', '=', id).where('purged_at', 'is', null).execute();
 
   const blobKeys = new Set<string>();
   for (const a of attachments) blobKeys.add(a.blob_key);

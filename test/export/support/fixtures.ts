@@ -86,11 +86,13 @@ export async function insertFixtureLetter(deps: Deps, input: FixtureLetterInput)
     })
     .execute();
   // As the letters, signing and mail domains record them: the hashes of what they made.
-  const entries: Array<[AuditAction, Record<string, string>]> = [
-    ['letter.rendered', {}],
-    ...(signed ? [['letter.signed', { pdfSha256: sha256(pdf) }] as [AuditAction, Record<string, string>]] : []),
-    ...(status === 'sent' && eml ? [['letter.sent', { emlSha256: sha256(eml) }] as [AuditAction, Record<string, string>]] : []),
+  const draftSha256 = signed ? sha256(Buffer.from(`draft of ${id}`)) : sha256(pdf);
+  const entries: Array<[AuditAction, Record<string, string | number>]> = [
+    ['letter.rendered', { registrationNumber, templateId: 'letter-social-service', templateVersion: '1', pdfSha256: draftSha256 }],
   ];
+  if (signed) entries.push(['letter.signed', { pdfSha256: sha256(pdf), draftSha256, genTime: createdAt }]);
+  if (eml) entries.push(['letter.queued', { emlSha256: sha256(eml) }]);
+  if (status === 'sent' && eml) entries.push(['letter.sent', { emlSha256: sha256(eml), messageId: `<${id}@test>`, responseCode: '250' }]);
   for (const [action, details] of entries) {
     await deps.audit.record({ action, actor: 'test', institutionId: input.institutionId, object: { type: 'letter', id }, details });
   }
