@@ -1,8 +1,7 @@
 import { z } from 'zod';
+import { letterStatuses } from '../letters';
 import { isDayOrInstant } from './date-range';
 
-/** Letter statuses as CONTRACT names them. */
-export const letterStatuses = ['draft', 'signed', 'queued', 'sent', 'failed', 'cancelled'] as const;
 
 const dayOrInstant = z.string().refine(isDayOrInstant, 'must be a day (YYYY-MM-DD, Latvian time) or an ISO-8601 instant with its zone');
 

@@ -1,10 +1,10 @@
 import type { Readable } from 'node:stream';
 import { AppError } from '../errors';
+import { attachmentIdsOf, openedAttachments, toLetterView } from '../letters';
 import type { Logger } from '../logger';
 import { auditEntriesAbout, attachmentsByIds, type BlobStore, type DataSealer, type Db, type LetterRow } from '../store';
 import { letterFolder, materialPath } from './archive-paths';
 import { historyObjectsOf } from './letter-history';
-import { attachmentIdsOf, letterViewOf } from './letter-view';
 import type { ManifestLetter } from './manifest';
 import type { WrittenFile, ZipWriter } from './zip-writer';
 
@@ -31,9 +31,9 @@ interface Ctx {
  */
 export async function queueLetter(ctx: Ctx, zip: ZipWriter, row: LetterRow, chainEnd: number): Promise<{ written: Promise<LetterWritten> }> {
   const folder = letterFolder(row.registration_number);
-  const attachments = await attachmentsByIds(ctx.db, row.institution_id, attachmentIdsOf(row));
+  const attachments = openedAttachments(await attachmentsByIds(ctx.db, row.institution_id, attachmentIdsOf(row)), ctx.sealer);
   const auditEntries = (await auditEntriesAbout(ctx.db, row.institution_id, historyObjectsOf(row))).filter((e) => e.n <= chainEnd).map((e) => e.n);
-  const view = letterViewOf(row, attachments, ctx.sealer);
+  const view = toLetterView(row, attachments);
   const problems: ManifestLetter['problems'] = [];
   const pending: Array<Promise<WrittenFile>> = [];
 
@@ -62,7 +62,7 @@ export async function queueLetter(ctx: Ctx, zip: ZipWriter, row: LetterRow, chai
     if (!a) {
       problems.push({ code: 'MATERIAL_UNKNOWN', message: `material ${id} listed by the letter is not in the store` });
     } else {
-      const filename = ctx.sealer.open(a.filename);
+      const { filename } = a;
       if (a.purged_at) {
         problems.push({ code: 'MATERIAL_PURGED', message: `${filename}: removed by retention on ${a.purged_at}; its hash is kept in letter.json` });
         materials.push({ id, filename, path: null, sha256: a.sha256, size: a.size });

@@ -1,6 +1,6 @@
 import type { AuditEntry } from '../audit';
 import { auditEntriesAbout, findRegisteredLetter, type Db, type LetterRow } from '../store';
-import { attachmentIdsOf } from './letter-view';
+import { attachmentIdsOf } from '../letters';
 
 /** The objects whose audit entries make up a letter's history: the letter, its case, its materials. */
 export function historyObjectsOf(row: LetterRow): Array<{ type: string; id: string }> {

@@ -1,8 +1,8 @@
 import { can, type Principal } from '../access';
 import { AppError } from '../errors';
-import { attachmentsByIds, listRegisterPage, type DataSealer, type Db, type RegisterFilter, type RegisterPosition } from '../store';
+import { letterViews, type LetterView } from '../letters';
+import { listRegisterPage, type DataSealer, type Db, type RegisterFilter, type RegisterPosition } from '../store';
 import { createdRange } from './date-range';
-import { attachmentIdsOf, letterViewOf, type LetterView } from './letter-view';
 
 /** What the register is searched by (the query of `GET /letters`, parsed). */
 export interface RegisterQuery {
@@ -43,10 +43,9 @@ export async function readRegister(ctx: RegisterContext, principal: Principal, q
   };
   const rows = await listRegisterPage(ctx.db, filter, q.limit + 1, q.cursor ? decodeCursor(q.cursor) : undefined);
   const page = rows.slice(0, q.limit);
-  const attachments = await attachmentsByIds(ctx.db, principal.institutionId, page.flatMap(attachmentIdsOf));
   const last = page[page.length - 1];
   return {
-    items: page.map((r) => letterViewOf(r, attachments, ctx.sealer)),
+    items: await letterViews(ctx, principal.institutionId, page),
     nextCursor: rows.length > q.limit && last ? encodeCursor({ createdAt: last.created_at, id: last.id }) : null,
   };
 }

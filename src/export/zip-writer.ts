@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
-import { Readable, Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import yazl from 'yazl';
+import { Sha256Meter } from '../sha256-meter';
 
 /** What was written for one file: the SHA-256 and size of its uncompressed bytes. */
 export interface WrittenFile {
@@ -41,19 +41,11 @@ export class ZipWriter {
 
   /** Adds a stream; resolves when all of it is in the archive, rejects if the source fails. */
   async addStream(path: string, source: Readable, compress: boolean): Promise<WrittenFile> {
-    const hash = createHash('sha256');
-    let size = 0;
-    const meter = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        hash.update(chunk);
-        size += chunk.length;
-        done(null, chunk);
-      },
-    });
+    const meter = new Sha256Meter();
     // yazl asks for the stream only when the entry before it is done. It keeps every entry (and
     // so this callback) until the central directory is written: the callback must not keep the
     // stream, or every file's last buffers would stay in memory to the end.
-    const handoff: { stream?: Transform } = { stream: meter };
+    const handoff: { stream?: Sha256Meter } = { stream: meter };
     this.zip.addReadStreamLazy(path, { mtime: this.mtime, compress }, (cb) => {
       const stream = handoff.stream!;
       delete handoff.stream;
@@ -73,7 +65,7 @@ export class ZipWriter {
       meter.destroy();
       throw err;
     }
-    return { path, sha256: hash.digest('hex'), size };
+    return { path, ...meter.result() };
   }
 
   /** No more files: writes the central directory. */

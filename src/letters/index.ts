@@ -15,7 +15,7 @@ export { blocksToText, type LetterBlock } from './layout/blocks';
 export { pagesToText, pageLines } from './layout/pages-to-text';
 export { formatDate, dativeOfName, genderOfName } from './latvian';
 export { formatRegistrationNumber, registerYear } from './registration-number';
-export { toLetterView, letterViews, attachmentIdsOf, letterStatuses, type LetterView, type LetterStatus, type ListedAttachment } from './letter-view';
+export { toLetterView, letterViews, openedAttachments, attachmentIdsOf, letterStatuses, type LetterView, type LetterStatus, type ListedAttachment } from './letter-view';
 export { createLetters, createLettersForCase, type CaseForLetters, type CreateLettersOptions } from './create-letters';
 export { cancelLetter } from './cancel-letter';
 export { renderDraft } from './render-draft';

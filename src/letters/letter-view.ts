@@ -69,7 +69,11 @@ export function attachmentIdsOf(row: Pick<LetterRow, 'attachment_ids'>): string[
  * the institution) and their file names opened (they are sealed at rest).
  */
 export async function letterViews(deps: { db: Db; sealer: DataSealer }, institutionId: string, rows: readonly LetterRow[]): Promise<LetterView[]> {
-  const found = await attachmentsByIds(deps.db, institutionId, rows.flatMap(attachmentIdsOf));
-  const opened = new Map([...found].map(([id, a]) => [id, { ...a, filename: deps.sealer.open(a.filename) }]));
+  const opened = openedAttachments(await attachmentsByIds(deps.db, institutionId, rows.flatMap(attachmentIdsOf)), deps.sealer);
   return rows.map((r) => toLetterView(r, opened));
+}
+
+/** Stored materials with their file names opened (they are sealed at rest), for `toLetterView`. */
+export function openedAttachments(found: ReadonlyMap<string, AttachmentRow>, sealer: DataSealer): Map<string, AttachmentRow> {
+  return new Map([...found].map(([id, a]) => [id, { ...a, filename: sealer.open(a.filename) }]));
 }

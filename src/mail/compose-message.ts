@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
-import { Transform, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { AppError } from '../errors';
+import { Sha256Meter } from '../sha256-meter';
 import type { BlobStore, StoredBlob } from '../store';
 import type { MessageSpec, StoredPart } from './letter-message';
 
@@ -68,18 +68,9 @@ function crlf(s: string): string {
 }
 
 function measure(source: Readable): { stream: Readable; result: () => { sha256: string; size: number } } {
-  const hash = createHash('sha256');
-  let size = 0;
-  let digest: string | undefined;
-  const stream = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      hash.update(chunk);
-      size += chunk.length;
-      done(null, chunk);
-    },
-  });
+  const stream = new Sha256Meter();
   source.on('error', (err) => stream.destroy(err));
   stream.on('close', () => source.destroy());
   source.pipe(stream);
-  return { stream, result: () => ({ sha256: (digest ??= hash.digest('hex')), size }) };
+  return { stream, result: () => stream.result() };
 }

@@ -1,10 +1,11 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AppError } from '../errors';
+import { Sha256Meter } from '../sha256-meter';
 import type { BlobStore, StoredBlob } from './blob-store';
 
 const KEY = /^[0-9a-f]{64}$/;
@@ -23,20 +24,12 @@ export class FsBlobStore implements BlobStore {
   }
 
   async put(data: Buffer | Readable): Promise<StoredBlob> {
-    const hash = createHash('sha256');
-    let size = 0;
     const tmp = path.join(this.tmpDir, `${process.pid}-${randomBytes(8).toString('hex')}`);
     const source = Buffer.isBuffer(data) ? Readable.from([data]) : data;
-    const measure = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        hash.update(chunk);
-        size += chunk.length;
-        done(null, chunk);
-      },
-    });
+    const measure = new Sha256Meter();
     try {
       await pipeline(source, measure, fs.createWriteStream(tmp, { flags: 'wx', mode: 0o600 }));
-      const key = hash.digest('hex');
+      const { sha256: key, size } = measure.result();
       const final = this.pathOf(key);
       await fsp.mkdir(path.dirname(final), { recursive: true });
       await fsp.rename(tmp, final);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { letterStatuses } from '../../export';
+import { letterStatuses } from '../../letters';
 
 
 /** The CONTRACT `letter` object as the register shows it. */
