@@ -16,6 +16,11 @@ export class Sha256Meter extends Transform {
     done(null, chunk);
   }
 
+  /** Bytes that went through so far. */
+  get size(): number {
+    return this.bytes;
+  }
+
   /** What went through, once all of it has (the digest is final after the first call). */
   result(): { sha256: string; size: number } {
     this.digest ??= this.hash.digest('hex');

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { Readable, Transform, type Writable } from 'node:stream';
+import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Principal } from '../access/principal';
 import { actorOf } from '../access/principal';
@@ -9,9 +9,10 @@ import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import {
-  countRegister, exportIdTaken, findInstitution, insertExport, iterateRegister, listAuditAnchors, readAuditChain, updateExport,
+  countRegister, exportIdTaken, findInstitution, finishExport, insertExport, iterateRegister, listAuditAnchors, readAuditChain, recordExportProgress,
   type AuditAnchor, type BlobStore, type DataSealer, type Db, type RegisterFilter,
 } from '../store';
+import { ArchiveMeter } from './archive-meter';
 import { AUDIT_ANCHORS, AUDIT_CHAIN, MANIFEST_CSV, MANIFEST_JSON, README_PATH, anchorTokenPath } from './archive-paths';
 import { queueLetter, type LetterWritten } from './letter-folder';
 import { ManifestSpool, type ManifestHead } from './manifest';
@@ -101,10 +102,10 @@ export async function prepareExport(deps: ExportDeps, req: ExportRequest): Promi
   try {
     anchor = (await deps.audit.anchor(req.institutionId, req.by, req.requestId))!;
   } catch (err) {
-    await updateExport(deps.db, id, { state: 'failed', errorCode: err instanceof AppError ? err.code : 'INTERNAL', updatedAt: deps.clock.now().toISOString(), finishedAt: deps.clock.now().toISOString() });
+    await finishExport(deps.db, id, { state: 'failed', errorCode: err instanceof AppError ? err.code : 'INTERNAL', at: deps.clock.now().toISOString() });
     throw err;
   }
-  await updateExport(deps.db, id, { auditN: entry.n, anchorId: anchor.id, updatedAt: deps.clock.now().toISOString() });
+  await recordExportProgress(deps.db, id, { auditN: entry.n, anchorId: anchor.id, updatedAt: deps.clock.now().toISOString() });
 
   const head: ManifestHead = {
     format: 'sutne-export',
@@ -135,23 +136,26 @@ async function writeArchive(deps: ExportDeps, plan: Plan, out: Writable, onProgr
   const institutionId = head.institution.id;
   const spool = await ManifestSpool.create(deps.tmpDir);
   const zip = new ZipWriter(new Date(head.createdAt));
-  const archiveHash = createHash('sha256');
   const progress: ExportProgress = { lettersDone: 0, lettersTotal: plan.lettersTotal, bytesWritten: 0 };
-  const meter = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      archiveHash.update(chunk);
-      progress.bytesWritten += chunk.length;
-      done(null, chunk);
-    },
+  let result: ExportResult | undefined;
+  // The job is recorded done before the archive's last bytes leave, so whoever holds the whole
+  // archive finds the job done with its SHA-256 (see ArchiveMeter).
+  const meter = new ArchiveMeter(async (archive) => {
+    result = { ...progress, bytesWritten: archive.size, sha256: archive.sha256, files: spool.summary.files + 2 };
+    const ended = await finishExport(deps.db, head.exportId, {
+      state: 'done', lettersDone: progress.lettersDone, bytesWritten: archive.size, sha256: archive.sha256, at: deps.clock.now().toISOString(),
+    });
+    if (!ended) throw new AppError('WRONG_STATE', `Export ${head.exportId} was ended elsewhere before its archive was complete.`);
   });
   const delivered = pipeline(zip.output, meter, out);
   delivered.catch((err: Error) => zip.abort(err));
   let lastSaved = Date.now();
-  const saveProgress = async (force = false) => {
+  const saveProgress = async () => {
+    progress.bytesWritten = meter.size;
     onProgress?.({ ...progress });
-    if (!force && Date.now() - lastSaved < PROGRESS_EVERY_MS) return;
+    if (Date.now() - lastSaved < PROGRESS_EVERY_MS) return;
     lastSaved = Date.now();
-    await updateExport(deps.db, head.exportId, { lettersDone: progress.lettersDone, bytesWritten: progress.bytesWritten, updatedAt: deps.clock.now().toISOString() });
+    await recordExportProgress(deps.db, head.exportId, { lettersDone: progress.lettersDone, bytesWritten: progress.bytesWritten, updatedAt: deps.clock.now().toISOString() });
   };
 
   try {
@@ -185,18 +189,16 @@ async function writeArchive(deps: ExportDeps, plan: Plan, out: Writable, onProgr
     await zip.addStream(MANIFEST_JSON, spool.jsonStream(head, [csv]), true);
     zip.end();
     await delivered;
-    const result: ExportResult = { ...progress, sha256: archiveHash.digest('hex'), files: spool.summary.files + 2 };
-    const now = deps.clock.now().toISOString();
-    await updateExport(deps.db, head.exportId, { state: 'done', lettersDone: progress.lettersDone, bytesWritten: progress.bytesWritten, sha256: result.sha256, updatedAt: now, finishedAt: now });
     deps.metrics.exportsMade.inc();
-    onProgress?.({ ...progress });
-    return result;
+    onProgress?.({ ...progress, bytesWritten: result!.bytesWritten });
+    return result!;
   } catch (err) {
     zip.abort(err instanceof Error ? err : new Error(String(err)));
-    const now = deps.clock.now().toISOString();
     const code = err instanceof AppError ? err.code : (err as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE' ? 'ABORTED' : 'INTERNAL';
-    await updateExport(deps.db, head.exportId, { state: 'failed', errorCode: code, lettersDone: progress.lettersDone, bytesWritten: progress.bytesWritten, updatedAt: now, finishedAt: now })
-      .catch((e: unknown) => deps.logger.error({ err: e }, 'could not record the failed export'));
+    // A job recorded done whose last bytes then did not reach the reader failed after all.
+    await finishExport(deps.db, head.exportId, {
+      state: 'failed', errorCode: code, lettersDone: progress.lettersDone, bytesWritten: meter.size, at: deps.clock.now().toISOString(), from: ['running', 'done'],
+    }).catch((e: unknown) => deps.logger.error({ err: e }, 'could not record the failed export'));
     throw err;
   } finally {
     await spool.remove();

@@ -34,26 +34,65 @@ export async function insertExport(
     .execute();
 }
 
-export async function updateExport(
+/**
+ * Progress of a running export. Conditional on `running`: a progress write that arrives after the
+ * export finished (a slow connection, another instance's late write) changes nothing, so a
+ * finished job never moves back. False when the export is no longer running.
+ */
+export async function recordExportProgress(
   db: Db,
   id: string,
-  set: Partial<Pick<ExportRecord, 'state' | 'lettersDone' | 'bytesWritten' | 'auditN' | 'anchorId' | 'sha256' | 'errorCode' | 'finishedAt'>> & { updatedAt: string },
-): Promise<void> {
-  await db
+  p: { lettersDone?: number; bytesWritten?: number; auditN?: number; anchorId?: string; updatedAt: string },
+): Promise<boolean> {
+  const res = await db
     .updateTable('exports')
     .set({
-      updated_at: set.updatedAt,
-      ...(set.state !== undefined ? { state: set.state } : {}),
-      ...(set.lettersDone !== undefined ? { letters_done: set.lettersDone } : {}),
-      ...(set.bytesWritten !== undefined ? { bytes_written: set.bytesWritten } : {}),
-      ...(set.auditN !== undefined ? { audit_n: set.auditN } : {}),
-      ...(set.anchorId !== undefined ? { anchor_id: set.anchorId } : {}),
-      ...(set.sha256 !== undefined ? { sha256: set.sha256 } : {}),
-      ...(set.errorCode !== undefined ? { error_code: set.errorCode } : {}),
-      ...(set.finishedAt !== undefined ? { finished_at: set.finishedAt } : {}),
+      updated_at: p.updatedAt,
+      ...(p.lettersDone !== undefined ? { letters_done: p.lettersDone } : {}),
+      ...(p.bytesWritten !== undefined ? { bytes_written: p.bytesWritten } : {}),
+      ...(p.auditN !== undefined ? { audit_n: p.auditN } : {}),
+      ...(p.anchorId !== undefined ? { anchor_id: p.anchorId } : {}),
     })
     .where('id', '=', id)
-    .execute();
+    .where('state', '=', 'running')
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
+/**
+ * Ends an export as `done` or `failed`, once: only a job in one of the `from` states changes (by
+ * default a running one), so the first ending wins and nothing overwrites it. A failure while
+ * the archive's last bytes are delivered may end a `done` job as `failed` (`from` includes it).
+ * False when the job was not in a `from` state.
+ */
+export async function finishExport(
+  db: Db,
+  id: string,
+  end: {
+    state: 'done' | 'failed';
+    lettersDone?: number;
+    bytesWritten?: number;
+    sha256?: string;
+    errorCode?: string;
+    at: string;
+    from?: ReadonlyArray<ExportRecord['state']>;
+  },
+): Promise<boolean> {
+  const res = await db
+    .updateTable('exports')
+    .set({
+      state: end.state,
+      updated_at: end.at,
+      finished_at: end.at,
+      ...(end.lettersDone !== undefined ? { letters_done: end.lettersDone } : {}),
+      ...(end.bytesWritten !== undefined ? { bytes_written: end.bytesWritten } : {}),
+      ...(end.sha256 !== undefined ? { sha256: end.sha256 } : {}),
+      ...(end.errorCode !== undefined ? { error_code: end.errorCode } : {}),
+    })
+    .where('id', '=', id)
+    .where('state', 'in', [...(end.from ?? ['running'])])
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
 }
 
 export async function findExport(db: Db, institutionId: string, id: string): Promise<ExportRecord | undefined> {
