@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import type { Principal } from '../access';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
-import { findRegisteredLetter, type LetterRow } from '../store';
+import { findRegisteredLetter, lettersOfCase, type LetterRow } from '../store';
 import { letterViews, type LetterView } from './letter-view';
 
 async function rowOf(deps: Pick<Deps, 'db'>, principal: Principal, id: string): Promise<LetterRow> {
@@ -15,6 +15,11 @@ async function rowOf(deps: Pick<Deps, 'db'>, principal: Principal, id: string): 
 export async function getLetter(deps: Pick<Deps, 'db' | 'sealer'>, principal: Principal, id: string): Promise<LetterView> {
   const [view] = await letterViews(deps, principal.institutionId, [await rowOf(deps, principal, id)]);
   return view!;
+}
+
+/** The letters of one case of the caller's institution, in registration order. */
+export async function lettersOfCaseFor(deps: Pick<Deps, 'db' | 'sealer'>, principal: Principal, caseId: string): Promise<LetterView[]> {
+  return letterViews(deps, principal.institutionId, await lettersOfCase(deps.db, principal.institutionId, caseId));
 }
 
 /**

@@ -6,7 +6,8 @@ import type { Deps } from '../deps';
 import { isAppError } from '../errors';
 import { clearSessionCookie, cookieOptions, readCookie, requireSameOrigin, SESSION_COOKIE, setSessionCookie } from '../http/session-cookie';
 import type { Views } from './views';
-import { requireViewer, safeNext, viewerOf } from './web-session';
+import { messagesOf } from './web-page';
+import { safeNext, viewerOf } from './web-session';
 
 /** Before sign-in there is no session: the login form is guarded by a double-submit cookie. */
 const LOGIN_CSRF_COOKIE = 'sutne_login_csrf';
@@ -17,7 +18,7 @@ const messages = {
   stale: 'Pieteikšanās forma ir novecojusi. Lūdzu, mēģiniet vēlreiz.',
 };
 
-/** GET/POST /login, POST /logout and the signed-in start page. */
+/** GET/POST /login and POST /logout. */
 export function loginRoutes(deps: Deps, views: Views): Router {
   const router = express.Router();
   const form = express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 10 });
@@ -26,8 +27,9 @@ export function loginRoutes(deps: Deps, views: Views): Router {
     const csrfToken = randomBytes(32).toString('base64url');
     res.cookie(LOGIN_CSRF_COOKIE, csrfToken, cookieOptions(deps.config, '/login'));
     const body = req.body as Record<string, unknown> | undefined;
+    const m = messagesOf(res);
     res.status(status).type('html').send(
-      views.render('login', { title: 'Pieteikties', csrfToken, next: safeNext(req.query.next ?? body?.next), ...extra }),
+      views.render('login', { title: m.login.title, m, lang: m.lang, csrfToken, next: safeNext(req.query.next ?? body?.next), ...extra }),
     );
   };
 
@@ -80,13 +82,6 @@ export function loginRoutes(deps: Deps, views: Views): Router {
     }
     clearSessionCookie(res, deps.config);
     res.redirect(303, '/login');
-  });
-
-  router.get('/', requireViewer, (_req, res) => {
-    const viewer = viewerOf(res)!;
-    res.type('html').send(
-      views.render('home', { title: 'Sākums', user: viewer, csrfToken: viewer.session.csrfToken }),
-    );
   });
 
   return router;

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
+import type { Messages } from './messages';
 
 /**
  * The page templates (Handlebars, escaped by default) and static assets sit beside this file;
@@ -15,7 +16,20 @@ export interface PageContext {
   /** The signed-in person, for the header and its sign-out form. */
   user?: { label: string; roleLabel: string } | undefined;
   csrfToken?: string | undefined;
+  /** The chrome's words in the viewer's language (Latvian unless switched). */
+  m?: Messages | undefined;
   [key: string]: unknown;
+}
+
+const rigaTime = new Intl.DateTimeFormat('lv-LV', {
+  timeZone: 'Europe/Riga', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+});
+
+/** An ISO instant as clerks read it: Latvian local time, `2026.11.25. 14:05:09`. */
+export function localTime(iso: unknown): string {
+  if (typeof iso !== 'string' || !iso) return '';
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : rigaTime.format(d);
 }
 
 /** Renders pages into the shared layout; each template is compiled once. */
@@ -23,11 +37,28 @@ export class Views {
   private readonly hbs = Handlebars.create();
   private readonly compiled = new Map<string, Handlebars.TemplateDelegate>();
 
-  constructor(private readonly dir: string = viewsDir) {}
+  constructor(private readonly dir: string = viewsDir) {
+    this.hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+    this.hbs.registerHelper('time', (iso: unknown) => localTime(iso));
+    // `{{lookup}}` with a computed key: status and stage labels from the catalogue.
+    this.hbs.registerHelper('label', (table: unknown, key: unknown) =>
+      table && typeof table === 'object' && typeof key === 'string' ? ((table as Record<string, string>)[key] ?? key) : key,
+    );
+    this.hbs.registerHelper('inc', (n: unknown) => (typeof n === 'number' ? n + 1 : n));
+    this.hbs.registerHelper('kb', (bytes: unknown) => (typeof bytes === 'number' ? `${Math.max(1, Math.round(bytes / 1024))} KB` : ''));
+    for (const partial of fs.readdirSync(path.join(dir, 'partials'))) {
+      this.hbs.registerPartial(path.basename(partial, '.hbs'), fs.readFileSync(path.join(dir, 'partials', partial), 'utf8'));
+    }
+  }
 
   render(page: string, context: PageContext): string {
     const body = this.template(page)(context);
     return this.template('layout')({ ...context, body });
+  }
+
+  /** A template without the layout: parts of a page that scripts insert (the routing preview). */
+  fragment(name: string, context: Record<string, unknown>): string {
+    return this.template(name)(context);
   }
 
   private template(name: string): Handlebars.TemplateDelegate {

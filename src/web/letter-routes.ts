@@ -1,0 +1,78 @@
+import { pipeline, type Readable } from 'node:stream';
+import express, { type Router } from 'express';
+import type { Deps } from '../deps';
+import { AppError } from '../errors';
+import { letterHistory } from '../export';
+import { getLetter, openLetterPdf } from '../letters';
+import type { Lang } from './messages';
+import { plainReport } from './verify-report';
+import type { Views } from './views';
+import { canDo, messagesOf, requestIdOf, requirePermission, sendPage } from './web-page';
+import { requireViewer } from './web-session';
+
+/** Readable names of the audit actions a letter's history shows; others are shown by code. */
+const actionLabels: Record<Lang, Record<string, string>> = {
+  lv: {
+    'case.created': 'Lieta izveidota', 'case.read': 'Lieta skatīta', 'attachment.uploaded': 'Pievienots materiāls',
+    'attachment.downloaded': 'Materiāls lejupielādēts', 'letter.rendered': 'Vēstule sagatavota', 'letter.pdf_viewed': 'PDF skatīts',
+    'letter.signed': 'Vēstule parakstīta', 'letter.queued': 'Nodota nosūtīšanai', 'letter.sent': 'Vēstule nosūtīta',
+    'letter.failed': 'Nosūtīšana neizdevās', 'letter.cancelled': 'Vēstule atcelta', 'letter.retry': 'Nosūtīšana tiks atkārtota',
+  },
+  en: {
+    'case.created': 'Case created', 'case.read': 'Case viewed', 'attachment.uploaded': 'Material added',
+    'attachment.downloaded': 'Material downloaded', 'letter.rendered': 'Letter prepared', 'letter.pdf_viewed': 'PDF viewed',
+    'letter.signed': 'Letter signed', 'letter.queued': 'Handed over for sending', 'letter.sent': 'Letter sent',
+    'letter.failed': 'Sending failed', 'letter.cancelled': 'Letter cancelled', 'letter.retry': 'Sending will be retried',
+  },
+};
+
+async function readAll(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream as AsyncIterable<Buffer>) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+
+/** A letter's page (PDF preview, history, what was sent), its PDF, and its signature's report. */
+export function letterRoutes(deps: Deps, views: Views): Router {
+  const router = express.Router();
+
+  router.get('/letters/:id', requireViewer, async (req, res) => {
+    const principal = requirePermission(res, 'letter:read');
+    const letter = await getLetter(deps, principal, req.params.id as string);
+    const history = (await letterHistory(deps.db, principal.institutionId, letter.id)) ?? [];
+    const m = messagesOf(res);
+    const labels = actionLabels[m.lang as Lang];
+    sendPage(res, views, 'letter', {
+      title: `${m.letter.title} ${letter.registrationNumber}`,
+      letter,
+      history: history.map((e) => ({ ...e, label: labels[e.action] ?? e.action })),
+      canSign: letter.status === 'draft' && canDo(res, 'letter:sign'),
+      canSend: (letter.status === 'signed' || letter.status === 'failed') && canDo(res, 'letter:send'),
+      signed: !!letter.signedAt,
+      live: letter.status === 'signed' || letter.status === 'queued',
+    });
+  });
+
+  router.get('/letters/:id/pdf', requireViewer, async (req, res) => {
+    const principal = requirePermission(res, 'letter:read');
+    const pdf = await openLetterPdf(deps, principal, req.params.id as string, { requestId: requestIdOf(res) });
+    res.setHeader('Content-Type', 'application/pdf');
+    res.setHeader('Content-Length', String(pdf.size));
+    res.setHeader('Content-Disposition', `inline; filename="${pdf.registrationNumber.replace(/[^A-Za-z0-9.-]+/g, '_')}.pdf"`);
+    pipeline(pdf.stream, res, (err) => {
+      if (err) deps.logger.warn({ err, requestId: requestIdOf(res) }, 'letter PDF ended early');
+    });
+  });
+
+  router.get('/letters/:id/verification', requireViewer, async (req, res) => {
+    const principal = requirePermission(res, 'letter:read');
+    const letter = await getLetter(deps, principal, req.params.id as string);
+    if (!letter.signedAt) throw new AppError('WRONG_STATE', 'The letter is not signed yet.');
+    const pdf = await openLetterPdf(deps, principal, letter.id, { requestId: requestIdOf(res) });
+    const report = await deps.signing.verifyPdf(await readAll(pdf.stream));
+    const m = messagesOf(res);
+    sendPage(res, views, 'verify-report', { title: `${m.verify.title}: ${letter.registrationNumber}`, letter, report: plainReport(report, m.lang as Lang) });
+  });
+
+  return router;
+}
