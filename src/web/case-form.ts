@@ -20,12 +20,12 @@ const CONTROL = new Set(['_csrf', 'op', 'parentRows', 'actionRows', 'files']);
  * judges the rest.
  */
 export function caseFromForm(fields: FormFields): Raw {
-  const out: Raw = {};
+  // The form always shows the grounds: none ticked is "give at least one", not a missing field.
+  const out: Raw = { grounds: [] };
   for (const [name, values] of fields) {
     if (CONTROL.has(name)) continue;
     if (name === 'grounds') {
-      const grounds = values.map((v) => v.trim()).filter(Boolean);
-      if (grounds.length) out.grounds = grounds;
+      out.grounds = values.map((v) => v.trim()).filter(Boolean);
       continue;
     }
     const value = values[0]?.trim();

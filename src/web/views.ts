@@ -41,7 +41,7 @@ export class Views {
     this.hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
     this.hbs.registerHelper('time', (iso: unknown) => localTime(iso));
     // `{{lookup}}` with a computed key: status and stage labels from the catalogue.
-    this.hbs.registerHelper('label', (table: unknown, key: unknown) =>
+    this.hbs.registerHelper('labelOf', (table: unknown, key: unknown) =>
       table && typeof table === 'object' && typeof key === 'string' ? ((table as Record<string, string>)[key] ?? key) : key,
     );
     this.hbs.registerHelper('inc', (n: unknown) => (typeof n === 'number' ? n + 1 : n));

@@ -1,0 +1,109 @@
+import { createUser } from '../../src/access';
+import { exampleCase } from '../cases/scheme-fixture';
+import { pdf } from '../cases/sample-files';
+import { startTestService, type TestService } from '../support/service';
+import { signIn, type SignedIn } from '../support/web';
+import { formFieldsOf } from './case-form-fields';
+
+const password = 'garš-un-drošs-parole-1';
+
+describe('web pages without JavaScript', () => {
+  let svc: TestService;
+  let clerk: SignedIn;
+  let signer: SignedIn;
+  let otherClerk: SignedIn;
+
+  const postCase = (who: SignedIn, fields: Array<[string, string]>, files: Array<[Buffer, string]> = [], csrf: string | null = who.csrfToken) => {
+    let req = svc.request.post('/cases/new').set('Cookie', who.cookie);
+    if (csrf !== null) req = req.field('_csrf', csrf);
+    for (const [k, v] of fields) req = req.field(k, v);
+    for (const [content, name] of files) req = req.attach('files', content, name);
+    return req;
+  };
+
+  beforeAll(async () => {
+    svc = await startTestService('sqlite');
+    const school = await svc.addInstitution();
+    const other = await svc.addInstitution({ id: 'cita-skola', kind: 'school', name: 'Cita skola', regNo: '4312900002', address: 'Cita iela 1, Aizkraukle, LV-5101', email: 'cita@example.lv', registerPrefix: '2-1' });
+    await createUser(svc.deps, { institutionId: school, role: 'clerk', email: 'lietvede@skola.lv', password, displayName: 'Inga Lietvede' }, 'test');
+    await createUser(svc.deps, { institutionId: school, role: 'signer', email: 'direktors@skola.lv', password, displayName: 'Pēteris Kalniņš' }, 'test');
+    await createUser(svc.deps, { institutionId: other, role: 'clerk', email: 'lietvede@cita.lv', password, displayName: 'Cita Lietvede' }, 'test');
+    clerk = await signIn(svc, 'lietvede@skola.lv', password);
+    signer = await signIn(svc, 'direktors@skola.lv', password);
+    otherClerk = await signIn(svc, 'lietvede@cita.lv', password);
+  });
+  afterAll(() => svc?.close());
+
+  it('creates a case with a work material from a plain form post, and shows its routing and letters', async () => {
+    const res = await postCase(clerk, formFieldsOf(exampleCase('social-problems')), [[await pdf('Sarunu protokols'), 'protokols.pdf']]);
+    expect(res.status).toBe(303);
+    const casePage = await svc.request.get(res.headers.location!).set('Cookie', clerk.cookie);
+    expect(casePage.status).toBe(200);
+    expect(casePage.text).toContain('Aizkraukles novada Sociālais dienests');
+    expect(casePage.text).toContain('protokols.pdf');
+    const letterLink = /href="\/letters\/([0-9a-f-]{36})"/.exec(casePage.text)![1]!;
+    const letterPage = await svc.request.get(`/letters/${letterLink}`).set('Cookie', clerk.cookie);
+    expect(letterPage.status).toBe(200);
+    expect(letterPage.text).toContain(`<iframe class="pdf" src="/letters/${letterLink}/pdf"`);
+    expect(letterPage.text).toContain('case.created');
+    const pdfRes = await svc.request.get(`/letters/${letterLink}/pdf`).set('Cookie', clerk.cookie).buffer(true);
+    expect(pdfRes.headers['content-type']).toBe('application/pdf');
+  });
+
+  it('shows each validation problem beside its field, in Latvian, and keeps what was typed', async () => {
+    const c = exampleCase('social-problems');
+    (c.child as Record<string, unknown>).fullName = '';
+    (c.actionsTaken as Array<Record<string, unknown>>)[1]!.date = '2026-02-30';
+    c.grounds = [];
+    const res = await postCase(clerk, formFieldsOf(c));
+    expect(res.status).toBe(400);
+    const html = res.text;
+    expect(html).toMatch(/<input id="f-actionsTaken-1-date" name="actionsTaken\[1\]\.date" type="date" value="2026-02-30" required aria-invalid="true" aria-describedby="f-actionsTaken-1-date-error">\s*<p class="field-error" id="f-actionsTaken-1-date-error">jābūt reālam datumam formātā GGGG-MM-DD<\/p>/);
+    expect(html).toMatch(/id="f-child-fullName"[^>]*aria-describedby="f-child-fullName-error">\s*<p class="field-error" id="f-child-fullName-error">obligāts lauks<\/p>/);
+    expect(html).toContain('<p class="field-error" id="f-grounds-error">jānorāda vismaz viens pamats</p>');
+    expect(html).toContain('value="Sociālā pedagoģe Ilze Zāģere"');
+    expect(html).toContain('<a href="#f-actionsTaken-1-date">');
+  });
+
+  it('previews the routing without storing anything', async () => {
+    const before = await svc.request.get('/register').set('Cookie', clerk.cookie);
+    const rows = (before.text.match(/<tr>/g) ?? []).length;
+    const res = await postCase(clerk, [...formFieldsOf(exampleCase('police')), ['op', 'preview']]);
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('Valsts policija');
+    expect(res.text).toMatch(/id="routing-preview"/);
+    const after = await svc.request.get('/register').set('Cookie', clerk.cookie);
+    expect((after.text.match(/<tr>/g) ?? []).length).toBe(rows);
+  });
+
+  it('refuses a form post without the CSRF token', async () => {
+    const res = await postCase(clerk, formFieldsOf(exampleCase('social-problems')), [], null);
+    expect(res.status).toBe(403);
+    expect(res.text).toContain('Pieeja liegta');
+  });
+
+  it("answers another institution's letter and case as not found", async () => {
+    const created = await postCase(clerk, formFieldsOf(exampleCase('social-problems')));
+    const caseId = created.headers.location!.split('/').pop()!;
+    const casePage = await svc.request.get(`/cases/${caseId}`).set('Cookie', clerk.cookie);
+    const letterId = /href="\/letters\/([0-9a-f-]{36})"/.exec(casePage.text)![1]!;
+    for (const path of [`/letters/${letterId}`, `/letters/${letterId}/pdf`, `/cases/${caseId}`]) {
+      const res = await svc.request.get(path).set('Cookie', otherClerk.cookie);
+      expect(res.status).toBe(404);
+      expect(res.text).toContain('Nav atrasts');
+    }
+  });
+
+  it('lists letters by status on the start page and in the register, in English when switched', async () => {
+    const home = await svc.request.get('/').set('Cookie', signer.cookie);
+    expect(home.text).toContain('Melnraksts');
+    expect(home.text).toMatch(/href="\/letters\/[0-9a-f-]{36}">1-13\/\d{4}\/\d+<\/a>/);
+    const en = await svc.request.get('/register?lang=en&status=draft').set('Cookie', signer.cookie);
+    expect(en.text).toContain('<html lang="en">');
+    expect(en.text).toContain('Registration number');
+    expect(en.headers['set-cookie']!.toString()).toContain('sutne_lang=en');
+    const bad = await svc.request.get('/register?from=2026-13-01').set('Cookie', signer.cookie);
+    expect(bad.status).toBe(400);
+    expect(bad.text).toMatch(/id="f-from"[^>]*aria-invalid="true" aria-describedby="f-from-error"/);
+  });
+});
