@@ -74,5 +74,17 @@ export function letterRoutes(deps: Deps, views: Views): Router {
     sendPage(res, views, 'verify-report', { title: `${m.verify.title}: ${letter.registrationNumber}`, letter, report: plainReport(report, m.lang as Lang) });
   });
 
+  router.get('/letters/:id/sign', requireViewer, async (req, res) => {
+    const principal = requirePermission(res, 'letter:sign');
+    const letter = await getLetter(deps, principal, req.params.id as string);
+    const m = messagesOf(res);
+    const identity = letter.status === 'draft' ? await deps.signing.ready() : undefined;
+    sendPage(res, views, 'sign', {
+      title: `${m.sign.title} ${letter.registrationNumber}`,
+      letter, identity, draft: letter.status === 'draft',
+      grounds: letter.grounds.map((g) => deps.scheme.grounds.get(g)?.label ?? g),
+    });
+  });
+
   return router;
 }
