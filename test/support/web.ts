@@ -1,3 +1,4 @@
+import { chromium, type Browser } from 'playwright-core';
 import type { Response } from 'supertest';
 import type { TestService } from './service';
 
@@ -36,4 +37,12 @@ export async function signIn(svc: TestService, email: string, password: string):
   const home = await svc.request.get('/').set('Cookie', cookie);
   const meta = /<meta name="csrf-token" content="([^"]+)">/.exec(home.text);
   return { cookie, csrfToken: meta![1]! };
+}
+
+/** Debian's chromium, headless, as every browser test drives it (no browser downloads work here). */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
 }

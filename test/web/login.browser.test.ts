@@ -1,10 +1,11 @@
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { createUser } from '../../src/access';
 import { loadConfig } from '../../src/config';
 import { startService, type RunningService } from '../../src/main';
 import { addInstitution } from '../../src/institutions';
 import { createTestDatabase, type TestDatabase } from '../support/databases';
 import { schoolInstitution } from '../support/service';
+import { launchChromium } from '../support/web';
 
 const password = 'garš-un-drošs-parole-1';
 
@@ -17,10 +18,7 @@ describe('signing in with a real browser', () => {
     service = await startService(loadConfig({ SUTNE_ENV: 'test', DATA_DIR: tdb.dataDir, LOG_LEVEL: 'silent', PORT: '0' }));
     const institutionId = await addInstitution(service.deps, schoolInstitution, 'test');
     await createUser(service.deps, { institutionId, role: 'signer', email: 'direktors@skola.lv', password, displayName: 'Pēteris Kalniņš' }, 'test');
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
