@@ -94,6 +94,20 @@ describe('web pages without JavaScript', () => {
     }
   });
 
+  it('lets only a signer reach the signing confirmation', async () => {
+    const created = await postCase(clerk, formFieldsOf(exampleCase('social-problems')));
+    const casePage = await svc.request.get(created.headers.location!).set('Cookie', clerk.cookie);
+    const letterId = /href="\/letters\/([0-9a-f-]{36})"/.exec(casePage.text)![1]!;
+    const asClerk = await svc.request.get(`/letters/${letterId}/sign`).set('Cookie', clerk.cookie);
+    expect(asClerk.status).toBe(403);
+    const letterPage = await svc.request.get(`/letters/${letterId}`).set('Cookie', clerk.cookie);
+    expect(letterPage.text).not.toContain(`/letters/${letterId}/sign`);
+    const asSigner = await svc.request.get(`/letters/${letterId}/sign`).set('Cookie', signer.cookie);
+    expect(asSigner.status).toBe(200);
+    expect(asSigner.text).toContain('Apstiprinu un parakstu');
+    expect(asSigner.text).toMatch(/<code>[0-9a-f]{64}<\/code>/);
+  });
+
   it('lists letters by status on the start page and in the register, in English when switched', async () => {
     const home = await svc.request.get('/').set('Cookie', signer.cookie);
     expect(home.text).toContain('Melnraksts');
