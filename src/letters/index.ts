@@ -18,7 +18,6 @@ export { formatRegistrationNumber, registerYear } from './registration-number';
 export { toLetterView, letterViews, openedAttachments, attachmentIdsOf, letterStatuses, type LetterView, type LetterStatus, type ListedAttachment } from './letter-view';
 export { createLetters, createLettersForCase, type CaseForLetters, type CreateLettersOptions } from './create-letters';
 export { cancelLetter } from './cancel-letter';
-export { createReferral, type CreatedReferral } from './create-referral';
 export { renderDraft } from './render-draft';
 export { getLetter, lettersOfCaseFor, openLetterPdf } from './read-letter';
 export { signLetter, acceptSignedLetter, type SignLetterOptions } from './sign-letter';

@@ -3,7 +3,8 @@ import express, { type Response, type Router } from 'express';
 import { addAttachments, downloadAttachment, newCaseUpload, parseCase, readCase, routeCaseFor, type Case, type PreparedCase } from '../cases';
 import type { Deps } from '../deps';
 import { AppError, isAppError, type ErrorDetail } from '../errors';
-import { createReferral, lettersOfCaseFor } from '../letters';
+import { lettersOfCaseFor } from '../letters';
+import { submitReferral } from '../referrals';
 import { caseFormView, caseFromForm } from './case-form';
 import { fieldOf, readForm, type FormFields } from './form-reader';
 import type { Views } from './views';
@@ -74,8 +75,8 @@ export function caseRoutes(deps: Deps, views: Views): Router {
         if (op === 'add-action') rows.actions += 1;
         return showForm(res, state.raw, { rows, prepared: state.prepared, filesLost: hadFiles });
       }
-      const { created } = await createReferral(deps, principal, state.data!, upload, { requestId });
-      res.redirect(303, `/cases/${created.id}`);
+      const referral = await submitReferral(deps, principal, state.data!, upload, { requestId });
+      res.redirect(303, `/cases/${referral.case.id}`);
     } catch (err) {
       await upload.discard();
       if (!checked || !isAppError(err) || !FIXABLE.has(err.code)) throw err;

@@ -3,11 +3,12 @@ import express, { type Router } from 'express';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
 import { letterHistory } from '../export';
-import { getLetter, openLetterPdf } from '../letters';
+import { getLetter, openLetterPdf, signLetter } from '../letters';
+import { sendLetter } from '../mail';
 import type { Lang } from './messages';
 import { plainReport } from './verify-report';
 import type { Views } from './views';
-import { canDo, messagesOf, requestIdOf, requirePermission, sendPage } from './web-page';
+import { canDo, checkForm, messagesOf, requestIdOf, requirePermission, sendPage } from './web-page';
 import { requireViewer } from './web-session';
 
 /** Readable names of the audit actions a letter's history shows; others are shown by code. */
@@ -84,6 +85,26 @@ export function letterRoutes(deps: Deps, views: Views): Router {
       letter, identity, draft: letter.status === 'draft',
       grounds: letter.grounds.map((g) => deps.scheme.grounds.get(g)?.label ?? g),
     });
+  });
+
+  const form = express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 5 });
+
+  router.post('/letters/:id/sign', requireViewer, form, async (req, res) => {
+    const principal = requirePermission(res, 'letter:sign');
+    const body = req.body as { _csrf?: unknown; pdfSha256?: unknown };
+    checkForm(req, res, body._csrf);
+    const letter = await getLetter(deps, principal, req.params.id as string);
+    // The signer confirmed these bytes; anything else is not what they agreed to sign.
+    if (body.pdfSha256 !== letter.pdf.sha256) throw new AppError('WRONG_STATE', 'The letter changed after the confirmation page was shown.');
+    await signLetter(deps, principal, letter.id, { requestId: requestIdOf(res) });
+    res.redirect(303, `/letters/${letter.id}`);
+  });
+
+  router.post('/letters/:id/send', requireViewer, form, async (req, res) => {
+    const principal = requirePermission(res, 'letter:send');
+    checkForm(req, res, (req.body as { _csrf?: unknown })._csrf);
+    const { letter } = await sendLetter(deps, principal, req.params.id as string, { requestId: requestIdOf(res) });
+    res.redirect(303, `/letters/${letter.id}`);
   });
 
   return router;

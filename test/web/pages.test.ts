@@ -94,7 +94,7 @@ describe('web pages without JavaScript', () => {
     }
   });
 
-  it('lets only a signer reach the signing confirmation', async () => {
+  it('lets only a signer sign or send, and signs only what the confirmation showed', async () => {
     const created = await postCase(clerk, formFieldsOf(exampleCase('social-problems')));
     const casePage = await svc.request.get(created.headers.location!).set('Cookie', clerk.cookie);
     const letterId = /href="\/letters\/([0-9a-f-]{36})"/.exec(casePage.text)![1]!;
@@ -105,7 +105,22 @@ describe('web pages without JavaScript', () => {
     const asSigner = await svc.request.get(`/letters/${letterId}/sign`).set('Cookie', signer.cookie);
     expect(asSigner.status).toBe(200);
     expect(asSigner.text).toContain('Apstiprinu un parakstu');
-    expect(asSigner.text).toMatch(/<code>[0-9a-f]{64}<\/code>/);
+    const sha = /<code>([0-9a-f]{64})<\/code>/.exec(asSigner.text)![1]!;
+
+    const post = (who: SignedIn, fields: Record<string, string>) =>
+      svc.request.post(`/letters/${letterId}/sign`).set('Cookie', who.cookie).type('form').send(fields);
+    const refused = await post(clerk, { _csrf: clerk.csrfToken, pdfSha256: sha });
+    expect(refused.status).toBe(403);
+    expect((await post(signer, { pdfSha256: sha })).status).toBe(403);
+    // Only the bytes the signer was shown are signed.
+    expect((await post(signer, { _csrf: signer.csrfToken, pdfSha256: '0'.repeat(64) })).status).toBe(409);
+    expect((await svc.request.get(`/letters/${letterId}`).set('Cookie', signer.cookie)).text).toContain('Melnraksts');
+    const signed = await post(signer, { _csrf: signer.csrfToken, pdfSha256: sha });
+    expect(signed.status).toBe(303);
+    const page = await svc.request.get(`/letters/${letterId}`).set('Cookie', signer.cookie);
+    expect(page.text).toContain('Parakstīta');
+    const send = await svc.request.post(`/letters/${letterId}/send`).set('Cookie', clerk.cookie).type('form').send({ _csrf: clerk.csrfToken });
+    expect(send.status).toBe(403);
   });
 
   it('lists letters by status on the start page and in the register, in English when switched', async () => {

@@ -14,11 +14,7 @@ import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
 const password = 'garš-un-drošs-parole-1';
 const screenshots = path.resolve(__dirname, '../../test-output/screenshots');
 
-// Until signing and sending are wired, the flow ends with a draft.
-const STATUS_AFTER_FLOW = 'Melnraksts';
-const VERDICT_AFTER_FLOW = 'Nav derīgs';
-const HEADLINE_AFTER_FLOW = 'Šajā PDF nav neviena paraksta';
-const EXPORTED_LETTERS = 'all';
+
 
 /**
  * The whole referral as a school's director does it in a real browser (Debian's chromium), with
@@ -141,6 +137,41 @@ describe('a referral through the web pages, in chromium', () => {
     await shot(page, '05-letter-draft');
   });
 
+  it('signs the letter after a confirmation step, sends it, and the status follows without a reload', async () => {
+    await page.getByRole('link', { name: 'Parakstīt…' }).click();
+    await page.waitForURL(/\/sign$/);
+    expect(await page.textContent('main')).toContain(registrationNumber);
+    expect(await page.textContent('main')).toContain('sarunu-protokols.pdf');
+    await shot(page, '06-sign-confirm');
+    await page.getByRole('button', { name: 'Apstiprinu un parakstu' }).click();
+    await page.waitForURL(letterUrl);
+    expect(await page.locator('[data-status]').textContent()).toBe('Parakstīta');
+    await shot(page, '07-letter-signed');
+
+    await page.evaluate(() => {
+      (globalThis as unknown as { stayed: boolean }).stayed = true;
+    });
+    await page.getByRole('button', { name: 'Nosūtīt' }).click();
+    await page.locator('[data-status]', { hasText: 'Nosūtīta' }).waitFor({ timeout: 20_000 });
+    // The same document: no page load happened on the way.
+    expect(await page.evaluate(() => (globalThis as unknown as { stayed?: boolean }).stayed)).toBe(true);
+    expect(await page.locator('[data-message-id]').textContent()).toMatch(/^<.+>$/);
+    await shot(page, '08-letter-sent');
+
+    await sink.waitFor(1);
+    const mail = await sink.received[0]!.parse();
+    expect(mail.subject).toContain(registrationNumber);
+    expect(sink.received[0]!.envelope.to).toEqual(['soccentrs@aizkraukle.lv']);
+    expect(mail.attachments.map((a) => a.filename)).toEqual(expect.arrayContaining([expect.stringMatching(/\.pdf$/), 'sarunu-protokols.pdf']));
+
+    await page.reload();
+    expect(await page.textContent('section[aria-labelledby="history-title"]')).toContain('letter.signed');
+    await page.getByRole('link', { name: 'Paraksta pārbaudes pārskats' }).click();
+    await page.waitForURL(/\/verification$/);
+    expect(await page.textContent('.verdict')).toBe('Derīgs');
+    await shot(page, '09-letter-verification');
+  });
+
   it('finds the letter in the register by its number, and shows the chrome in English on request', async () => {
     await page.getByRole('link', { name: 'Reģistrs' }).click();
     await page.getByLabel('Reģistrācijas numurs').fill(registrationNumber);
@@ -148,7 +179,7 @@ describe('a referral through the web pages, in chromium', () => {
     await page.waitForURL(/\/register\?/);
     const rows = page.locator('table.register tbody tr');
     expect(await rows.count()).toBe(1);
-    expect(await rows.first().textContent()).toContain(STATUS_AFTER_FLOW);
+    expect(await rows.first().textContent()).toContain('Nosūtīta');
     await shot(page, '10-register');
     await page.getByRole('link', { name: 'English' }).click();
     await page.getByRole('heading', { name: 'Register' }).waitFor();
@@ -163,8 +194,8 @@ describe('a referral through the web pages, in chromium', () => {
     await page.getByLabel('PDF fails').setInputFiles({ name: 'vestule.pdf', mimeType: 'application/pdf', buffer: letterPdf });
     await page.getByRole('button', { name: 'Pārbaudīt' }).click();
     await page.locator('.verdict').waitFor();
-    expect(await page.textContent('.verdict')).toBe(VERDICT_AFTER_FLOW);
-    expect(await page.textContent('.headline')).toContain(HEADLINE_AFTER_FLOW);
+    expect(await page.textContent('.verdict')).toBe('Derīgs');
+    expect(await page.textContent('.headline')).toContain('Visi paraksti ir derīgi');
     await shot(page, '12-verify');
     await page.getByRole('button', { name: 'Iziet' }).click();
     await page.waitForURL(`${service.url}/login`);
@@ -174,7 +205,7 @@ describe('a referral through the web pages, in chromium', () => {
     await signInAs(page, 'auditore@skola.lv');
     await page.getByRole('link', { name: 'Eksports' }).click();
     await page.getByLabel('No (GGGG-MM-DD)').fill('2026-01-01');
-    await page.getByLabel('Vēstules').selectOption(EXPORTED_LETTERS);
+    await page.getByLabel('Vēstules').selectOption('sent');
     const download = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Sagatavot un lejupielādēt ZIP' }).click();
     const zip = await download;
