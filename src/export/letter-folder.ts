@@ -33,7 +33,7 @@ export async function queueLetter(ctx: Ctx, zip: ZipWriter, row: LetterRow, chai
   const folder = letterFolder(row.registration_number);
   const attachments = openedAttachments(await attachmentsByIds(ctx.db, row.institution_id, attachmentIdsOf(row)), ctx.sealer);
   const auditEntries = (await auditEntriesAbout(ctx.db, row.institution_id, historyObjectsOf(row))).filter((e) => e.n <= chainEnd).map((e) => e.n);
-  const view = toLetterView(row, attachments);
+  const view = toLetterView(row, attachments, ctx.sealer);
   const problems: ManifestLetter['problems'] = [];
   const pending: Array<Promise<WrittenFile>> = [];
 

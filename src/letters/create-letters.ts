@@ -127,7 +127,7 @@ export async function createLetters(deps: LettersDeps, principal: Principal, c: 
         },
         trx,
       );
-      views.push(toLetterView(stored, new Map(listed.map((a) => [a.id, a]))));
+      views.push(toLetterView(stored, new Map(listed.map((a) => [a.id, a])), deps.sealer));
     }
     return views;
   };

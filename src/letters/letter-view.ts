@@ -20,6 +20,9 @@ export interface LetterView {
   messageId?: string;
   attempts: number;
   lastError?: string;
+  /** How the letter left, or last tried to: `capture` means no mail left the machine (no SMTP_URL). */
+  delivery?: { transport: 'smtp' | 'capture'; serverResponse?: string };
+  cancelled?: { at: string; reason: string };
   createdAt: string;
 }
 
@@ -32,7 +35,7 @@ export type ListedAttachment = Pick<AttachmentRow, 'id' | 'filename' | 'sha256' 
  * listed materials by id (looked up by the caller, scoped to the institution); a material no
  * longer found is left out.
  */
-export function toLetterView(row: LetterRow, attachments: ReadonlyMap<string, ListedAttachment>): LetterView {
+export function toLetterView(row: LetterRow, attachments: ReadonlyMap<string, ListedAttachment>, sealer: Pick<DataSealer, 'open'>): LetterView {
   const recipient = JSON.parse(row.recipient) as { key: string; name: string; emails: string[] };
   const listed = attachmentIdsOf(row).flatMap((id) => {
     const a = attachments.get(id);
@@ -55,6 +58,11 @@ export function toLetterView(row: LetterRow, attachments: ReadonlyMap<string, Li
     ...(row.message_id ? { messageId: row.message_id } : {}),
     attempts: row.attempts,
     ...(row.last_error ? { lastError: row.last_error } : {}),
+    ...(row.transport
+      ? { delivery: { transport: row.transport as 'smtp' | 'capture', ...(row.smtp_response ? { serverResponse: row.smtp_response } : {}) } }
+      : {}),
+    // The reason is free text and may name people: sealed at rest like case data.
+    ...(row.cancelled_at ? { cancelled: { at: row.cancelled_at, reason: row.cancel_reason ? sealer.open(row.cancel_reason) : '' } } : {}),
     createdAt: row.created_at,
   };
 }
@@ -70,7 +78,7 @@ export function attachmentIdsOf(row: Pick<LetterRow, 'attachment_ids'>): string[
  */
 export async function letterViews(deps: { db: Db; sealer: DataSealer }, institutionId: string, rows: readonly LetterRow[]): Promise<LetterView[]> {
   const opened = openedAttachments(await attachmentsByIds(deps.db, institutionId, rows.flatMap(attachmentIdsOf)), deps.sealer);
-  return rows.map((r) => toLetterView(r, opened));
+  return rows.map((r) => toLetterView(r, opened, deps.sealer));
 }
 
 /** Stored materials with their file names opened (they are sealed at rest), for `toLetterView`. */

@@ -48,7 +48,7 @@ describe.each(dialects)('the register (GET /api/v1/letters) on %s', (dialect) =>
       pdf: { sha256: expect.stringMatching(/^[0-9a-f]{64}$/), size: expect.any(Number) },
       attachments: [{ id: letters[0]!.attachmentIds[0], filename: 'raksturojums.pdf', sha256: expect.stringMatching(/^[0-9a-f]{64}$/), size: 9 }],
       signedAt: '2026-02-28T10:00:00.000Z', timestamp: { genTime: '2026-02-28T10:00:00.000Z', tsa: 'Test TSA' },
-      sentAt: '2026-02-28T10:00:00.000Z', messageId: `<${letters[0]!.id}@test>`, attempts: 1, createdAt: '2026-02-28T10:00:00.000Z',
+      sentAt: '2026-02-28T10:00:00.000Z', messageId: `<${letters[0]!.id}@test>`, attempts: 1, delivery: { transport: 'capture' }, createdAt: '2026-02-28T10:00:00.000Z',
     });
   });
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { SignPdf } from '@signpdf/signpdf';
 import { P12Signer } from '@signpdf/signer-p12';
 import { plainAddPlaceholder } from '@signpdf/placeholder-plain';
@@ -106,7 +107,7 @@ describe.each(dialects)('signing and sending letters over HTTP on %s', (dialect)
     expect((await post(`/letters/${letter.id}/send`)).status).toBe(202);
     expect(await svc.deps.mail.outbox.runOnce()).toBe(1);
     const sent = await svc.request.get(`/api/v1/letters/${letter.id}`).set(...svc.auth(signer));
-    expect(sent.body).toMatchObject({ status: 'sent', messageId: queued.body.messageId, attempts: 1 });
+    expect(sent.body).toMatchObject({ status: 'sent', messageId: queued.body.messageId, attempts: 1, delivery: { transport: 'capture' } });
     const again = await post(`/letters/${letter.id}/send`);
     expect(again.status).toBe(409);
     expect(again.body.error.message).toMatch(/already sent/);
@@ -181,10 +182,10 @@ describe.each(dialects)('signing and sending letters over HTTP on %s', (dialect)
   });
 });
 
-describe('who may sign where the institution requires a second person', () => {
+describe('who may sign where the institution requires a second person (data encrypted at rest)', () => {
   let svc: CaseService;
   beforeAll(async () => {
-    svc = await startCaseService('sqlite');
+    svc = await startCaseService('sqlite', { DATA_KEY: randomBytes(32).toString('base64') });
     await svc.deps.db.updateTable('institutions').set({ settings: JSON.stringify({ requireSeparateSigner: true }) }).execute();
   });
   afterAll(() => svc.close());
@@ -200,6 +201,15 @@ describe('who may sign where the institution requires a second person', () => {
     const res = await svc.request.post(`/api/v1/letters/${letter.id}/sign`).set(...svc.auth(other));
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('signed');
+
+    // A signed letter that will not go out is cancelled with its reason, which may name people: sealed at rest.
+    const reason = 'Jānis Bērziņš pārcēlies uz citu skolu';
+    const cancelled = await svc.request.post(`/api/v1/letters/${letter.id}/cancel`).set(...svc.auth(other)).send({ reason });
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body).toMatchObject({ status: 'cancelled', cancelled: { at: expect.any(String), reason } });
+    const row = await svc.deps.db.selectFrom('letters').select('cancel_reason').where('id', '=', letter.id).executeTakeFirstOrThrow();
+    expect(row.cancel_reason).not.toContain('Bērziņš');
+    expect((await svc.request.get(`/api/v1/letters/${letter.id}`).set(...svc.auth(other))).body.cancelled.reason).toBe(reason);
   });
 });
 

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { letterStatuses } from '../../letters';
 
-
 /** The CONTRACT `letter` object as the register shows it. */
 export const letterViewSchema = z
   .object({
@@ -20,6 +19,14 @@ export const letterViewSchema = z
     messageId: z.string().optional(),
     attempts: z.number().int(),
     lastError: z.string().optional(),
+    delivery: z
+      .object({
+        transport: z.enum(['smtp', 'capture']).describe('`capture`: no mail left the machine; the message was written as an .eml file under DATA_DIR/outbox (no SMTP_URL).'),
+        serverResponse: z.string().optional().describe("The mail relay's last answer."),
+      })
+      .optional()
+      .describe('How the letter left (or last tried to leave), once it has.'),
+    cancelled: z.object({ at: z.string(), reason: z.string() }).optional(),
     createdAt: z.string(),
   })
   .meta({ id: 'RegisterLetter' });
