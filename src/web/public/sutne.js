@@ -138,13 +138,15 @@
   }
   function follow(el) {
     var id = el.getAttribute('data-live-letter');
-    var shown = null;
+    // The status the page shows, not the first one polled: the letter may move on before the first poll.
+    var shown = el.getAttribute('data-live-status');
     var timer = setInterval(function () {
+      // A newer head replaced this one (and follows by itself).
+      if (!el.isConnected) { clearInterval(timer); return; }
       fetch('/api/v1/letters/' + encodeURIComponent(id), { credentials: 'same-origin', headers: { Accept: 'application/json' } })
         .then(function (r) { return r.ok ? r.json() : null; })
         .then(function (letter) {
-          if (!letter) return;
-          if (shown === null) shown = letter.status;
+          if (!letter || !el.isConnected) return;
           if (letter.status !== shown) { shown = letter.status; clearInterval(timer); refreshHead(); }
         });
     }, 1000);
