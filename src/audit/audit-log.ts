@@ -27,6 +27,7 @@ export type AuditAction =
   | 'attachment.downloaded'
   | 'letter.rendered'
   | 'letter.pdf_viewed'
+  | 'letter.message_viewed'
   | 'letter.signed'
   | 'letter.sign_failed'
   | 'letter.signed_externally'

@@ -1,6 +1,7 @@
 /** Outgoing mail: composing a signed letter's message, the durable outbox, and the transports. */
 export { queueLetter, type QueueContext, type QueueOutcome, type QueueOptions } from './queue-letter';
 export { sendLetter } from './send-letter';
+export { openSentMessage } from './open-sent-message';
 export { OutboxWorker, type OutboxWorkerOptions } from './outbox-worker';
 export { deliverLetter, type DeliveryContext, type DeliveryResult } from './deliver-letter';
 export { createMailTransport } from './create-transport';

@@ -4,7 +4,8 @@ import type { Deps } from '../deps';
 import { AppError } from '../errors';
 import { letterHistory } from '../export';
 import { getLetter, openLetterPdf, signLetter } from '../letters';
-import { sendLetter } from '../mail';
+import { openSentMessage, sendLetter } from '../mail';
+import { listUsers } from '../store';
 import type { Lang } from './messages';
 import { plainReport } from './verify-report';
 import type { Views } from './views';
@@ -17,13 +18,13 @@ const actionLabels: Record<Lang, Record<string, string>> = {
     'case.created': 'Lieta izveidota', 'case.read': 'Lieta skatīta', 'attachment.uploaded': 'Pievienots materiāls',
     'attachment.downloaded': 'Materiāls lejupielādēts', 'letter.rendered': 'Vēstule sagatavota', 'letter.pdf_viewed': 'PDF skatīts',
     'letter.signed': 'Vēstule parakstīta', 'letter.queued': 'Nodota nosūtīšanai', 'letter.sent': 'Vēstule nosūtīta',
-    'letter.failed': 'Nosūtīšana neizdevās', 'letter.cancelled': 'Vēstule atcelta', 'letter.retry': 'Nosūtīšana tiks atkārtota',
+    'letter.failed': 'Nosūtīšana neizdevās', 'letter.message_viewed': 'Nosūtītā ziņa skatīta', 'letter.cancelled': 'Vēstule atcelta', 'letter.retry': 'Nosūtīšana tiks atkārtota',
   },
   en: {
     'case.created': 'Case created', 'case.read': 'Case viewed', 'attachment.uploaded': 'Material added',
     'attachment.downloaded': 'Material downloaded', 'letter.rendered': 'Letter prepared', 'letter.pdf_viewed': 'PDF viewed',
     'letter.signed': 'Letter signed', 'letter.queued': 'Handed over for sending', 'letter.sent': 'Letter sent',
-    'letter.failed': 'Sending failed', 'letter.cancelled': 'Letter cancelled', 'letter.retry': 'Sending will be retried',
+    'letter.failed': 'Sending failed', 'letter.message_viewed': 'Sent message viewed', 'letter.cancelled': 'Letter cancelled', 'letter.retry': 'Sending will be retried',
   },
 };
 
@@ -43,10 +44,12 @@ export function letterRoutes(deps: Deps, views: Views): Router {
     const history = (await letterHistory(deps.db, principal.institutionId, letter.id)) ?? [];
     const m = messagesOf(res);
     const labels = actionLabels[m.lang as Lang];
+    // The log keeps ids; people read names.
+    const people = new Map((await listUsers(deps.db, principal.institutionId)).map((u) => [`user:${u.id}`, u.displayName ?? u.email]));
     sendPage(res, views, 'letter', {
       title: `${m.letter.title} ${letter.registrationNumber}`,
       letter,
-      history: history.map((e) => ({ ...e, label: labels[e.action] ?? e.action })),
+      history: history.map((e) => ({ ...e, label: labels[e.action] ?? e.action, who: people.get(e.actor) ?? e.actor })),
       canSign: letter.status === 'draft' && canDo(res, 'letter:sign'),
       canSend: (letter.status === 'signed' || letter.status === 'failed') && canDo(res, 'letter:send'),
       signed: !!letter.signedAt,
@@ -62,6 +65,16 @@ export function letterRoutes(deps: Deps, views: Views): Router {
     res.setHeader('Content-Disposition', `inline; filename="${pdf.registrationNumber.replace(/[^A-Za-z0-9.-]+/g, '_')}.pdf"`);
     pipeline(pdf.stream, res, (err) => {
       if (err) deps.logger.warn({ err, requestId: requestIdOf(res) }, 'letter PDF ended early');
+    });
+  });
+
+  router.get('/letters/:id/message', requireViewer, async (req, res) => {
+    const principal = requirePermission(res, 'letter:read');
+    const message = await openSentMessage(deps, principal, req.params.id as string, { requestId: requestIdOf(res) });
+    res.setHeader('Content-Type', 'message/rfc822');
+    res.setHeader('Content-Disposition', `attachment; filename="${message.registrationNumber.replace(/[^A-Za-z0-9.-]+/g, '_')}.eml"`);
+    pipeline(message.stream, res, (err) => {
+      if (err) deps.logger.warn({ err, requestId: requestIdOf(res) }, 'message download ended early');
     });
   });
 

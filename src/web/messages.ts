@@ -110,6 +110,7 @@ const lv = {
     verify: 'Paraksta pārbaudes pārskats',
     case: 'Lieta',
     liveStatus: 'Statuss atjaunojas automātiski.',
+    downloadMessage: 'Lejupielādēt nosūtīto ziņu (.eml)',
   },
   sign: {
     title: 'Parakstīt vēstuli',
@@ -285,6 +286,7 @@ const en: Messages = {
     verify: 'Signature report',
     case: 'Case',
     liveStatus: 'The status updates by itself.',
+    downloadMessage: 'Download the sent message (.eml)',
   },
   sign: {
     title: 'Sign the letter',

@@ -121,6 +121,43 @@ describe('web pages without JavaScript', () => {
     expect(page.text).toContain('Parakstīta');
     const send = await svc.request.post(`/letters/${letterId}/send`).set('Cookie', clerk.cookie).type('form').send({ _csrf: clerk.csrfToken });
     expect(send.status).toBe(403);
+    expect((await svc.request.get(`/letters/${letterId}/message`).set('Cookie', signer.cookie)).status).toBe(404);
+
+    const sent = await svc.request.post(`/letters/${letterId}/send`).set('Cookie', signer.cookie).type('form').send({ _csrf: signer.csrfToken });
+    expect(sent.status).toBe(303);
+    const message = await svc.request.get(`/letters/${letterId}/message`).set('Cookie', clerk.cookie).buffer(true).parse((r, done) => {
+      const chunks: Buffer[] = [];
+      r.on('data', (c: Buffer) => chunks.push(c)).on('end', () => done(null, Buffer.concat(chunks)));
+    });
+    expect(message.status).toBe(200);
+    expect(message.headers['content-type']).toBe('message/rfc822');
+    const registrationNumber = /<h1>Vēstule ([^<]+)<\/h1>/.exec(page.text)![1]!;
+    expect((message.body as Buffer).toString('utf8')).toMatch(new RegExp(`^Subject: .*${registrationNumber.replace(/\//g, '\\/')}`, 'm'));
+    expect((await svc.request.get(`/letters/${letterId}/message`).set('Cookie', otherClerk.cookie)).status).toBe(404);
+    // The history names people, not ids, and records who read the message.
+    const history = (await svc.request.get(`/letters/${letterId}`).set('Cookie', clerk.cookie)).text;
+    expect(history).toMatch(/Vēstule parakstīta <code>letter\.signed<\/code><\/td><td>Pēteris Kalniņš<\/td>/);
+    expect(history).toMatch(/<code>letter\.message_viewed<\/code><\/td><td>Inga Lietvede<\/td>/);
+  });
+
+  it('adds work materials to a case from a plain form, and refuses a file of a kind that cannot be attached beside the field', async () => {
+    const created = await postCase(clerk, formFieldsOf(exampleCase('social-problems')));
+    const casePath = created.headers.location!;
+    const added = await svc.request.post(`${casePath}/materials`).set('Cookie', clerk.cookie)
+      .field('_csrf', clerk.csrfToken).attach('files', await pdf('Papildu atzinums'), 'atzinums.pdf');
+    expect(added.status).toBe(303);
+    expect((await svc.request.get(casePath).set('Cookie', clerk.cookie)).text).toContain('atzinums.pdf');
+
+    const cases = async () => (await svc.deps.db.selectFrom('cases').select('id').execute()).length;
+    const before = await cases();
+    const exe = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(512)]);
+    const refused = await postCase(clerk, formFieldsOf(exampleCase('police')), [[exe, 'programma.exe']]);
+    expect(refused.status).toBe(415);
+    expect(refused.text).toMatch(/id="f-files"[^>]*aria-describedby="f-files-hint f-files-error" aria-invalid="true">/);
+    expect(refused.text).toMatch(/<p class="field-error" id="f-files-error">[^<]*programma\.exe/);
+    // What was typed is kept; nothing was stored.
+    expect(refused.text).toContain('value="Žanis Čakste"');
+    expect(await cases()).toBe(before);
   });
 
   it('lists letters by status on the start page and in the register, in English when switched', async () => {
