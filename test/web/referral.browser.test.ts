@@ -12,6 +12,7 @@ import { launchChromium } from '../support/web';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
 
 const password = 'garš-un-drošs-parole-1';
+const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const screenshots = path.resolve(__dirname, '../../test-output/screenshots');
 
 
@@ -49,7 +50,21 @@ describe('a referral through the web pages, in chromium', () => {
     await tdb?.drop();
   });
 
-  const shot = (page: Page, name: string) => page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: true });
+  /** Keeps the page as a screenshot and checks it with axe-core (WCAG 2 A and AA: labels, contrast, names, structure). */
+  const shot = async (page: Page, name: string) => {
+    await page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: true });
+    // evaluate() runs beside the page's CSP, which rightly refuses any injected script tag.
+    await page.evaluate(axeSource);
+    const found = await page.evaluate(async () => {
+      type Result = { id: string; nodes: Array<{ target: unknown }> };
+      const axe = (globalThis as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: Result[]; passes: Result[] }> } }).axe;
+      const r = await axe.run({ exclude: [['iframe.pdf']] }, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+      // A check that passed nothing did not look at the page.
+      const ran = r.passes.some((p) => p.id === 'color-contrast') && r.passes.some((p) => p.id === 'label' || p.id === 'button-name');
+      return [...(ran ? [] : ['axe did not check contrast and labels']), ...r.violations.map((v) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`)];
+    });
+    for (const v of found) problems.push(`${name}: ${v}`);
+  };
   const watch = (page: Page) => {
     page.on('console', (m) => {
       if (m.type() === 'error') problems.push(m.text());
