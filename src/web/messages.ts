@@ -111,6 +111,9 @@ const lv = {
     case: 'Lieta',
     liveStatus: 'Statuss atjaunojas automātiski.',
     downloadMessage: 'Lejupielādēt nosūtīto ziņu (.eml)',
+    delivery: 'Kā nosūtīta',
+    captured: 'saglabāta failā (SMTP nav iestatīts), nav nosūtīta pa e-pastu',
+    cancelled: 'Atcelta',
   },
   sign: {
     title: 'Parakstīt vēstuli',
@@ -287,6 +290,9 @@ const en: Messages = {
     case: 'Case',
     liveStatus: 'The status updates by itself.',
     downloadMessage: 'Download the sent message (.eml)',
+    delivery: 'How it left',
+    captured: 'kept as a file (no SMTP configured), not e-mailed',
+    cancelled: 'Cancelled',
   },
   sign: {
     title: 'Sign the letter',

@@ -171,6 +171,7 @@ describe('a referral through the web pages, in chromium', () => {
     // The same document: no page load happened on the way.
     expect(await page.evaluate(() => (globalThis as unknown as { stayed?: boolean }).stayed)).toBe(true);
     expect(await page.locator('[data-message-id]').textContent()).toMatch(/^<.+>$/);
+    expect(await page.textContent('section[data-sent]')).toMatch(/SMTP — 250/);
     await shot(page, '08-letter-sent');
 
     await sink.waitFor(1);
