@@ -12,7 +12,15 @@ import { launchChromium } from '../support/web';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
 
 const password = 'garš-un-drošs-parole-1';
-const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const axeSource = readAxe();
+
+function readAxe(): string {
+  try {
+    return fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+  } catch {
+    throw new Error('axe-core is not installed in node_modules: it is a devDependency since the web UI landed; run `npm install` (or `npm ci`).');
+  }
+}
 const screenshots = path.resolve(__dirname, '../../test-output/screenshots');
 
 
