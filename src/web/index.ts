@@ -1,7 +1,7 @@
 /** The clerks' server-rendered pages. Only `http/` and `web/` know Express. */
 import express, { type ErrorRequestHandler, type Router } from 'express';
 import type { Deps } from '../deps';
-import { AppError, statusOf } from '../errors';
+import { AppError, statusOf, type ErrorCode } from '../errors';
 import { caseRoutes } from './case-routes';
 import { exportRoutes } from './export-routes';
 import { letterRoutes } from './letter-routes';
@@ -16,7 +16,7 @@ export { Views } from './views';
 export { loadViewer, requireViewer, viewerOf, roleLabels, type WebViewer } from './web-session';
 
 type ErrorText = { heading: string; message: string };
-const errorTexts: Record<'lv' | 'en', Partial<Record<number, ErrorText>> & { other: ErrorText }> = {
+const errorTexts: Record<'lv' | 'en', Partial<Record<number | ErrorCode, ErrorText>> & { other: ErrorText }> = {
   lv: {
     403: { heading: 'Pieeja liegta', message: 'Šo darbību nevar veikt. Ja forma bija atvērta ilgi, pārlādējiet lapu un mēģiniet vēlreiz.' },
     404: { heading: 'Nav atrasts', message: 'Šāda lapa nav atrasta.' },
@@ -25,6 +25,7 @@ const errorTexts: Record<'lv' | 'en', Partial<Record<number, ErrorText>> & { oth
     429: { heading: 'Pārāk daudz pieprasījumu', message: 'Pagaidiet minūti un mēģiniet vēlreiz.' },
     503: { heading: 'Pakalpojums nav pieejams', message: 'Kāds ārējs pakalpojums (piemēram, laika zīmogs) neatbild. Nekas netika mainīts; mēģiniet vēlreiz vēlāk.' },
     other: { heading: 'Kļūda', message: 'Kaut kas nogāja greizi. Norādiet pieprasījuma numuru, ziņojot par to.' },
+    SAME_PERSON: { heading: 'Jāparaksta citam', message: 'Šo vēstuli sagatavojāt jūs; iestāde prasa, lai to parakstītu cits cilvēks.' },
   },
   en: {
     403: { heading: 'Access denied', message: 'This cannot be done. If the form was open for long, reload the page and try again.' },
@@ -34,6 +35,7 @@ const errorTexts: Record<'lv' | 'en', Partial<Record<number, ErrorText>> & { oth
     429: { heading: 'Too many requests', message: 'Wait a minute and try again.' },
     503: { heading: 'Service unavailable', message: 'An outside service (such as the time-stamp authority) does not answer. Nothing was changed; try again later.' },
     other: { heading: 'Error', message: 'Something went wrong. Quote the request number when reporting it.' },
+    SAME_PERSON: { heading: 'Another person must sign', message: 'You prepared this letter; your institution requires another person to sign it.' },
   },
 };
 
@@ -68,7 +70,8 @@ function webErrors(deps: Deps, views: Views): ErrorRequestHandler {
     if (err instanceof AppError) res.locals.errorCode = err.code;
     if (status === 500) deps.logger.error({ requestId: res.locals.requestId, err }, 'unexpected error on a page');
     const lang = res.locals.lang === 'en' ? 'en' : 'lv';
-    const text = errorTexts[lang][status] ?? errorTexts[lang].other;
+    const byCode = err instanceof AppError ? errorTexts[lang][err.code] : undefined;
+    const text = byCode ?? errorTexts[lang][status] ?? errorTexts[lang].other;
     sendPage(res, views, 'error', { title: text.heading, ...text, requestId: status >= 500 ? res.locals.requestId : undefined }, status);
   };
 }

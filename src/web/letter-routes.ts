@@ -1,9 +1,9 @@
 import { pipeline, type Readable } from 'node:stream';
-import express, { type Router } from 'express';
+import express, { type Response, type Router } from 'express';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
 import { letterHistory } from '../export';
-import { getLetter, openLetterPdf, signLetter } from '../letters';
+import { cancelLetter, getLetter, openLetterPdf, signLetter } from '../letters';
 import { openSentMessage, sendLetter } from '../mail';
 import { listUsers } from '../store';
 import type { Lang } from './messages';
@@ -38,9 +38,9 @@ async function readAll(stream: Readable): Promise<Buffer> {
 export function letterRoutes(deps: Deps, views: Views): Router {
   const router = express.Router();
 
-  router.get('/letters/:id', requireViewer, async (req, res) => {
+  const showLetter = async (res: Response, id: string, extra: { cancelError?: string; reason?: string } = {}) => {
     const principal = requirePermission(res, 'letter:read');
-    const letter = await getLetter(deps, principal, req.params.id as string);
+    const letter = await getLetter(deps, principal, id);
     const history = (await letterHistory(deps.db, principal.institutionId, letter.id)) ?? [];
     const m = messagesOf(res);
     const labels = actionLabels[m.lang as Lang];
@@ -52,10 +52,14 @@ export function letterRoutes(deps: Deps, views: Views): Router {
       history: history.map((e) => ({ ...e, label: labels[e.action] ?? e.action, who: people.get(e.actor) ?? e.actor })),
       canSign: letter.status === 'draft' && canDo(res, 'letter:sign'),
       canSend: (letter.status === 'signed' || letter.status === 'failed') && canDo(res, 'letter:send'),
+      canCancel: ['draft', 'signed', 'failed'].includes(letter.status) && canDo(res, 'letter:cancel'),
       signed: !!letter.signedAt,
       live: letter.status === 'signed' || letter.status === 'queued',
-    });
-  });
+      ...extra,
+    }, extra.cancelError ? 400 : 200);
+  };
+
+  router.get('/letters/:id', requireViewer, (req, res) => showLetter(res, req.params.id as string));
 
   router.get('/letters/:id/pdf', requireViewer, async (req, res) => {
     const principal = requirePermission(res, 'letter:read');
@@ -110,6 +114,19 @@ export function letterRoutes(deps: Deps, views: Views): Router {
     // The signer confirmed these bytes; anything else is not what they agreed to sign.
     if (body.pdfSha256 !== letter.pdf.sha256) throw new AppError('WRONG_STATE', 'The letter changed after the confirmation page was shown.');
     await signLetter(deps, principal, letter.id, { requestId: requestIdOf(res) });
+    res.redirect(303, `/letters/${letter.id}`);
+  });
+
+  router.post('/letters/:id/cancel', requireViewer, form, async (req, res) => {
+    const principal = requirePermission(res, 'letter:cancel');
+    const body = req.body as { _csrf?: unknown; reason?: unknown };
+    checkForm(req, res, body._csrf);
+    const reason = typeof body.reason === 'string' ? body.reason.trim() : '';
+    if (reason.length < 3 || reason.length > 500) {
+      res.locals.errorCode = 'VALIDATION_FAILED';
+      return showLetter(res, req.params.id as string, { cancelError: messagesOf(res).letter.cancelReasonError, reason });
+    }
+    const letter = await cancelLetter(deps, principal, req.params.id as string, reason, { requestId: requestIdOf(res) });
     res.redirect(303, `/letters/${letter.id}`);
   });
 

@@ -114,6 +114,10 @@ const lv = {
     delivery: 'Kā nosūtīta',
     captured: 'saglabāta failā (SMTP nav iestatīts), nav nosūtīta pa e-pastu',
     cancelled: 'Atcelta',
+    cancel: 'Atcelt vēstuli',
+    cancelReason: 'Atcelšanas iemesls',
+    cancelHint: 'Vēstule paliks reģistrā ar savu numuru un šo iemeslu.',
+    cancelReasonError: 'norādiet iemeslu (3–500 rakstzīmes)',
   },
   sign: {
     title: 'Parakstīt vēstuli',
@@ -293,6 +297,10 @@ const en: Messages = {
     delivery: 'How it left',
     captured: 'kept as a file (no SMTP configured), not e-mailed',
     cancelled: 'Cancelled',
+    cancel: 'Cancel the letter',
+    cancelReason: 'Reason for cancelling',
+    cancelHint: 'The letter stays in the register with its number and this reason.',
+    cancelReasonError: 'give a reason (3–500 characters)',
   },
   sign: {
     title: 'Sign the letter',

@@ -160,6 +160,42 @@ describe('web pages without JavaScript', () => {
     expect(await cases()).toBe(before);
   });
 
+  it('tells a signer in plain words when the institution requires another person to sign', async () => {
+    const strict = await svc.addInstitution({
+      id: 'stingra-skola', kind: 'school', name: 'Stingrā skola', regNo: '4312900003', address: 'Skolas iela 9, Aizkraukle, LV-5101',
+      email: 'stingra@example.lv', registerPrefix: '3-1', settings: { requireSeparateSigner: true },
+    });
+    await createUser(svc.deps, { institutionId: strict, role: 'signer', email: 'direktore@stingra.lv', password, displayName: 'Dace Direktore' }, 'test');
+    const director = await signIn(svc, 'direktore@stingra.lv', password);
+    const created = await postCase(director, formFieldsOf(exampleCase('social-problems')));
+    const casePage = await svc.request.get(created.headers.location!).set('Cookie', director.cookie);
+    const letterId = /href="\/letters\/([0-9a-f-]{36})"/.exec(casePage.text)![1]!;
+    const confirm = await svc.request.get(`/letters/${letterId}/sign`).set('Cookie', director.cookie);
+    const sha = /<code>([0-9a-f]{64})<\/code>/.exec(confirm.text)![1]!;
+    const res = await svc.request.post(`/letters/${letterId}/sign`).set('Cookie', director.cookie).type('form').send({ _csrf: director.csrfToken, pdfSha256: sha });
+    expect(res.status).toBe(409);
+    expect(res.text).toContain('Šo vēstuli sagatavojāt jūs; iestāde prasa, lai to parakstītu cits cilvēks.');
+  });
+
+  it('cancels a letter with a reason, which is required', async () => {
+    const created = await postCase(clerk, formFieldsOf(exampleCase('social-problems')));
+    const casePage = await svc.request.get(created.headers.location!).set('Cookie', clerk.cookie);
+    const letterId = /href="\/letters\/([0-9a-f-]{36})"/.exec(casePage.text)![1]!;
+    const cancel = (reason: string) =>
+      svc.request.post(`/letters/${letterId}/cancel`).set('Cookie', clerk.cookie).type('form').send({ _csrf: clerk.csrfToken, reason });
+    const empty = await cancel(' ');
+    expect(empty.status).toBe(400);
+    expect(empty.text).toMatch(/aria-describedby="f-reason-hint f-reason-error" aria-invalid="true">/);
+    expect(empty.text).toContain('<p class="field-error" id="f-reason-error">norādiet iemeslu (3–500 rakstzīmes)</p>');
+    expect(empty.text).toContain('Melnraksts');
+    const done = await cancel('Ģimene pārcēlusies uz citu novadu');
+    expect(done.status).toBe(303);
+    const page = await svc.request.get(`/letters/${letterId}`).set('Cookie', clerk.cookie);
+    expect(page.text).toContain('Ģimene pārcēlusies uz citu novadu');
+    expect(page.text).toMatch(/data-status role="status">Atcelta</);
+    expect(page.text).not.toContain(`action="/letters/${letterId}/cancel"`);
+  });
+
   it('lists letters by status on the start page and in the register, in English when switched', async () => {
     const home = await svc.request.get('/').set('Cookie', signer.cookie);
     expect(home.text).toContain('Melnraksts');
