@@ -21,6 +21,14 @@ describe('web pages without JavaScript', () => {
     return req;
   };
 
+  /** A case from the form, by `who`; answers the case page's path and its first letter's id. */
+  const newLetter = async (who: SignedIn) => {
+    const created = await postCase(who, formFieldsOf(exampleCase('social-problems')));
+    const casePath = created.headers.location!;
+    const casePage = await svc.request.get(casePath).set('Cookie', who.cookie);
+    return { casePath, caseId: casePath.split('/').pop()!, letterId: /href="\/letters\/([0-9a-f-]{36})"/.exec(casePage.text)![1]! };
+  };
+
   beforeAll(async () => {
     svc = await startTestService('sqlite');
     const school = await svc.addInstitution();
@@ -83,10 +91,7 @@ describe('web pages without JavaScript', () => {
   });
 
   it("answers another institution's letter and case as not found", async () => {
-    const created = await postCase(clerk, formFieldsOf(exampleCase('social-problems')));
-    const caseId = created.headers.location!.split('/').pop()!;
-    const casePage = await svc.request.get(`/cases/${caseId}`).set('Cookie', clerk.cookie);
-    const letterId = /href="\/letters\/([0-9a-f-]{36})"/.exec(casePage.text)![1]!;
+    const { caseId, letterId } = await newLetter(clerk);
     for (const path of [`/letters/${letterId}`, `/letters/${letterId}/pdf`, `/cases/${caseId}`]) {
       const res = await svc.request.get(path).set('Cookie', otherClerk.cookie);
       expect(res.status).toBe(404);
@@ -95,9 +100,7 @@ describe('web pages without JavaScript', () => {
   });
 
   it('lets only a signer sign or send, and signs only what the confirmation showed', async () => {
-    const created = await postCase(clerk, formFieldsOf(exampleCase('social-problems')));
-    const casePage = await svc.request.get(created.headers.location!).set('Cookie', clerk.cookie);
-    const letterId = /href="\/letters\/([0-9a-f-]{36})"/.exec(casePage.text)![1]!;
+    const { letterId } = await newLetter(clerk);
     const asClerk = await svc.request.get(`/letters/${letterId}/sign`).set('Cookie', clerk.cookie);
     expect(asClerk.status).toBe(403);
     const letterPage = await svc.request.get(`/letters/${letterId}`).set('Cookie', clerk.cookie);
@@ -167,9 +170,7 @@ describe('web pages without JavaScript', () => {
     });
     await createUser(svc.deps, { institutionId: strict, role: 'signer', email: 'direktore@stingra.lv', password, displayName: 'Dace Direktore' }, 'test');
     const director = await signIn(svc, 'direktore@stingra.lv', password);
-    const created = await postCase(director, formFieldsOf(exampleCase('social-problems')));
-    const casePage = await svc.request.get(created.headers.location!).set('Cookie', director.cookie);
-    const letterId = /href="\/letters\/([0-9a-f-]{36})"/.exec(casePage.text)![1]!;
+    const { letterId } = await newLetter(director);
     const confirm = await svc.request.get(`/letters/${letterId}/sign`).set('Cookie', director.cookie);
     const sha = /<code>([0-9a-f]{64})<\/code>/.exec(confirm.text)![1]!;
     const res = await svc.request.post(`/letters/${letterId}/sign`).set('Cookie', director.cookie).type('form').send({ _csrf: director.csrfToken, pdfSha256: sha });
@@ -178,9 +179,7 @@ describe('web pages without JavaScript', () => {
   });
 
   it('cancels a letter with a reason, which is required', async () => {
-    const created = await postCase(clerk, formFieldsOf(exampleCase('social-problems')));
-    const casePage = await svc.request.get(created.headers.location!).set('Cookie', clerk.cookie);
-    const letterId = /href="\/letters\/([0-9a-f-]{36})"/.exec(casePage.text)![1]!;
+    const { letterId } = await newLetter(clerk);
     const cancel = (reason: string) =>
       svc.request.post(`/letters/${letterId}/cancel`).set('Cookie', clerk.cookie).type('form').send({ _csrf: clerk.csrfToken, reason });
     const empty = await cancel(' ');
