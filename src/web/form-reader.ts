@@ -95,3 +95,31 @@ export function readForm(
 export function fieldOf(fields: FormFields, name: string): string | undefined {
   return fields.get(name)?.[0];
 }
+
+/**
+ * The one file of a small form (a PDF to verify or accept), read whole up to `maxBytes`, after
+ * `guard` has seen the fields before it (the CSRF token comes first). Undefined when no file
+ * was chosen.
+ */
+export async function readOneFile(
+  req: Request,
+  field: string,
+  maxBytes: number,
+  guard: (fields: FormFields) => void,
+): Promise<Buffer | undefined> {
+  let file: Buffer | undefined;
+  const fields = await readForm(req, { fieldBytes: 1024, fields: 5, files: 1 }, async (f, name, _filename, stream) => {
+    guard(f);
+    if (name !== field) throw new AppError('VALIDATION_FAILED', `Nezināms lauks “${name}”.`, [{ path: name, message: 'nav zināms lauks' }]); // unknown field
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > maxBytes) throw new AppError('PAYLOAD_TOO_LARGE', `Fails ir lielāks par ${maxBytes} baitiem (UPLOAD_MAX_FILE_BYTES).`); // larger than
+      chunks.push(chunk);
+    }
+    file = Buffer.concat(chunks);
+  });
+  guard(fields);
+  return file?.length ? file : undefined;
+}

@@ -1,11 +1,12 @@
 import { pipeline, type Readable } from 'node:stream';
 import express, { type Response, type Router } from 'express';
 import type { Deps } from '../deps';
-import { AppError } from '../errors';
+import { AppError, isAppError, statusOf, type ErrorDetail } from '../errors';
 import { letterHistory } from '../export';
-import { cancelLetter, getLetter, openLetterPdf, signLetter } from '../letters';
+import { acceptSignedLetter, cancelLetter, getLetter, openLetterPdf, signLetter } from '../letters';
 import { openSentMessage, sendLetter } from '../mail';
 import { listUsers } from '../store';
+import { fieldOf, readOneFile } from './form-reader';
 import type { Lang } from './messages';
 import { plainReport } from './verify-report';
 import type { Views } from './views';
@@ -92,16 +93,35 @@ export function letterRoutes(deps: Deps, views: Views): Router {
     sendPage(res, views, 'verify-report', { title: `${m.verify.title}: ${letter.registrationNumber}`, letter, report: plainReport(report, m.lang as Lang) });
   });
 
-  router.get('/letters/:id/sign', requireViewer, async (req, res) => {
+  const showSign = async (res: Response, id: string, extra: { uploadError?: string; uploadProblems?: ErrorDetail[] } = {}, status = 200) => {
     const principal = requirePermission(res, 'letter:sign');
-    const letter = await getLetter(deps, principal, req.params.id as string);
+    const letter = await getLetter(deps, principal, id);
     const m = messagesOf(res);
     const identity = letter.status === 'draft' ? await deps.signing.ready() : undefined;
     sendPage(res, views, 'sign', {
       title: `${m.sign.title} ${letter.registrationNumber}`,
       letter, identity, draft: letter.status === 'draft',
       grounds: letter.grounds.map((g) => deps.scheme.grounds.get(g)?.label ?? g),
-    });
+      ...extra,
+    }, status);
+  };
+
+  router.get('/letters/:id/sign', requireViewer, (req, res) => showSign(res, req.params.id as string));
+
+  // A draft signed elsewhere (eParaksts, a card reader): accepted only as this draft, validly signed and time-stamped.
+  router.post('/letters/:id/signed-pdf', requireViewer, async (req, res) => {
+    const principal = requirePermission(res, 'letter:sign');
+    const id = req.params.id as string;
+    try {
+      const pdf = await readOneFile(req, 'file', deps.config.limits.uploadFileBytes, (f) => checkForm(req, res, fieldOf(f, '_csrf')));
+      if (!pdf) throw new AppError('VALIDATION_FAILED', messagesOf(res).verify.noFile);
+      await acceptSignedLetter(deps, principal, id, pdf, { requestId: requestIdOf(res) });
+    } catch (err) {
+      if (!isAppError(err) || !['VALIDATION_FAILED', 'PAYLOAD_TOO_LARGE', 'UNPROCESSABLE'].includes(err.code)) throw err;
+      res.locals.errorCode = err.code;
+      return showSign(res, id, { uploadError: err.message, uploadProblems: err.details ?? [] }, statusOf(err.code));
+    }
+    res.redirect(303, `/letters/${id}`);
   });
 
   const form = express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 5 });

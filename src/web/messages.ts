@@ -130,6 +130,11 @@ const lv = {
     signer: 'Parakstītāja sertifikāts',
     tsa: 'Laika zīmoga izdevējs',
     development: 'Izstrādes atslēga: šāds paraksts nav derīgs oficiālai sarakstei.',
+    elsewhere: 'Vai parakstīt citur',
+    elsewhereIntro: 'Lejupielādējiet melnrakstu, parakstiet to ar drošu elektronisko parakstu un laika zīmogu (piemēram, eParaksts portālā), nemainot dokumentu, un augšupielādējiet parakstīto PDF.',
+    upload: 'Parakstītais PDF',
+    uploadSubmit: 'Augšupielādēt parakstīto vēstuli',
+    downloadDraft: 'Lejupielādēt melnrakstu',
   },
   register: {
     title: 'Reģistrs',
@@ -313,6 +318,11 @@ const en: Messages = {
     signer: "Signer's certificate",
     tsa: 'Time-stamp authority',
     development: 'A development key: such a signature is not valid for official correspondence.',
+    elsewhere: 'Or sign elsewhere',
+    elsewhereIntro: 'Download the draft, sign it with a qualified e-signature and a time-stamp (for instance in the eParaksts portal) without changing the document, and upload the signed PDF.',
+    upload: 'The signed PDF',
+    uploadSubmit: 'Upload the signed letter',
+    downloadDraft: 'Download the draft',
   },
   register: {
     title: 'Register',

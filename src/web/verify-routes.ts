@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import express, { type Router } from 'express';
 import type { Deps } from '../deps';
 import { AppError, isAppError } from '../errors';
-import { fieldOf, readForm } from './form-reader';
+import { fieldOf, readOneFile } from './form-reader';
 import type { Lang } from './messages';
 import { plainReport } from './verify-report';
 import type { Views } from './views';
@@ -22,23 +22,10 @@ export function verifyRoutes(deps: Deps, views: Views): Router {
   router.post('/verify', requireViewer, async (req, res) => {
     const principal = requirePermission(res, 'verify');
     const m = messagesOf(res);
-    const limit = deps.config.limits.uploadFileBytes;
     let pdf: Buffer | undefined;
     try {
-      const fields = await readForm(req, { fieldBytes: 1024, fields: 5, files: 1 }, async (f, name, _filename, stream) => {
-        checkForm(req, res, fieldOf(f, '_csrf'));
-        if (name !== 'file') throw new AppError('VALIDATION_FAILED', m.verify.noFile);
-        const chunks: Buffer[] = [];
-        let size = 0;
-        for await (const chunk of stream as AsyncIterable<Buffer>) {
-          size += chunk.length;
-          if (size > limit) throw new AppError('PAYLOAD_TOO_LARGE', `Fails ir lielāks par ${limit} baitiem (UPLOAD_MAX_FILE_BYTES).`);
-          chunks.push(chunk);
-        }
-        pdf = Buffer.concat(chunks);
-      });
-      checkForm(req, res, fieldOf(fields, '_csrf'));
-      if (!pdf?.length) throw new AppError('VALIDATION_FAILED', m.verify.noFile);
+      pdf = await readOneFile(req, 'file', deps.config.limits.uploadFileBytes, (f) => checkForm(req, res, fieldOf(f, '_csrf')));
+      if (!pdf) throw new AppError('VALIDATION_FAILED', m.verify.noFile);
     } catch (err) {
       if (!isAppError(err) || !['VALIDATION_FAILED', 'PAYLOAD_TOO_LARGE'].includes(err.code)) throw err;
       res.locals.errorCode = err.code;

@@ -178,6 +178,38 @@ describe('web pages without JavaScript', () => {
     expect(res.text).toContain('Šo vēstuli sagatavojāt jūs; iestāde prasa, lai to parakstītu cits cilvēks.');
   });
 
+  it('accepts the draft signed elsewhere, and says beside the field why anything else is refused', async () => {
+    const { letterId } = await newLetter(clerk);
+    const draft = (await svc.request.get(`/letters/${letterId}/pdf`).set('Cookie', signer.cookie).buffer(true).parse((r, done) => {
+      const chunks: Buffer[] = [];
+      r.on('data', (c: Buffer) => chunks.push(c)).on('end', () => done(null, Buffer.concat(chunks)));
+    })).body as Buffer;
+    const upload = (file: Buffer) =>
+      svc.request.post(`/letters/${letterId}/signed-pdf`).set('Cookie', signer.cookie).field('_csrf', signer.csrfToken).attach('file', file, 'parakstits.pdf');
+
+    const other = await upload(await pdf('Cits dokuments'));
+    expect(other.status).toBe(422);
+    expect(other.text).toMatch(/id="f-signed"[^>]*aria-invalid="true" aria-describedby="f-signed-error">/);
+    expect(other.text).toContain('does not begin with this letter');
+    const signed = await svc.deps.signing.signPdf(draft);
+    // The draft, then a signature whose signed bytes were changed afterwards.
+    const tampered = Buffer.from(signed.pdf);
+    const claimedTime = tampered.indexOf('/M (D:', draft.length);
+    expect(claimedTime).toBeGreaterThan(draft.length);
+    tampered[claimedTime + 8] = tampered[claimedTime + 8] === 0x31 ? 0x32 : 0x31;
+    const broken = await upload(tampered);
+    expect(broken.status).toBe(422);
+    expect(broken.text).toContain('The signed PDF was not accepted');
+    expect(broken.text).toMatch(/<li><code>signatures\[0\]\.digest<\/code>: /);
+    expect((await svc.request.post(`/letters/${letterId}/signed-pdf`).set('Cookie', clerk.cookie).field('_csrf', clerk.csrfToken).attach('file', draft, 'x.pdf')).status).toBe(403);
+
+    const accepted = await upload(signed.pdf);
+    expect(accepted.status).toBe(303);
+    const page = await svc.request.get(`/letters/${letterId}`).set('Cookie', signer.cookie);
+    expect(page.text).toMatch(/data-status role="status">Parakstīta</);
+    expect(page.text).toMatch(/Vēstule parakstīta <code>letter\.signed<\/code><\/td><td>Pēteris Kalniņš<\/td>/);
+  });
+
   it('cancels a letter with a reason, which is required', async () => {
     const { letterId } = await newLetter(clerk);
     const cancel = (reason: string) =>
