@@ -12,6 +12,7 @@ describe('web pages without JavaScript', () => {
   let clerk: SignedIn;
   let signer: SignedIn;
   let otherClerk: SignedIn;
+  let auditor: SignedIn;
 
   const postCase = (who: SignedIn, fields: Array<[string, string]>, files: Array<[Buffer, string]> = [], csrf: string | null = who.csrfToken) => {
     let req = svc.request.post('/cases/new').set('Cookie', who.cookie);
@@ -39,6 +40,8 @@ describe('web pages without JavaScript', () => {
     clerk = await signIn(svc, 'lietvede@skola.lv', password);
     signer = await signIn(svc, 'direktors@skola.lv', password);
     otherClerk = await signIn(svc, 'lietvede@cita.lv', password);
+    await createUser(svc.deps, { institutionId: school, role: 'auditor', email: 'auditore@skola.lv', password, displayName: 'Rita Auditore' }, 'test');
+    auditor = await signIn(svc, 'auditore@skola.lv', password);
   });
   afterAll(() => svc?.close());
 
@@ -225,6 +228,22 @@ describe('web pages without JavaScript', () => {
     expect(page.text).toContain('Ģimene pārcēlusies uz citu novadu');
     expect(page.text).toMatch(/data-status role="status">Atcelta</);
     expect(page.text).not.toContain(`action="/letters/${letterId}/cancel"`);
+  });
+
+  it('exports a period as a ZIP from a plain form, for auditors only, with a bad date named beside its field', async () => {
+    await newLetter(clerk);
+    expect((await svc.request.get('/export').set('Cookie', clerk.cookie)).status).toBe(403);
+    const bad = await svc.request.get('/export/download?from=2026-02-30').set('Cookie', auditor.cookie);
+    expect(bad.status).toBe(400);
+    expect(bad.text).toMatch(/id="f-from"[^>]*aria-invalid="true" aria-describedby="f-from-error">\s*<p class="field-error" id="f-from-error">/);
+    const zip = await svc.request.get('/export/download?from=2026-01-01&letters=all').set('Cookie', auditor.cookie).buffer(true).parse((r, done) => {
+      const chunks: Buffer[] = [];
+      r.on('data', (c: Buffer) => chunks.push(c)).on('end', () => done(null, Buffer.concat(chunks)));
+    });
+    expect(zip.status).toBe(200);
+    expect(zip.headers['content-disposition']).toMatch(/^attachment; filename=".+\.zip"$/);
+    expect((zip.body as Buffer).subarray(0, 2).toString('latin1')).toBe('PK');
+    expect((zip.body as Buffer).includes(Buffer.from('manifest.json'))).toBe(true);
   });
 
   it('lists letters by status on the start page and in the register, in English when switched', async () => {
