@@ -21,16 +21,23 @@ export function anchorTokenPath(n: number, id: string): string {
   return `audit/anchors/${String(n).padStart(8, '0')}-${id}.tst`;
 }
 
+// Controls (C0, C1), line separators, and the invisible and direction-changing characters that
+// make a name read as something else ("fdp.exe" shown as "exe.pdf"), besides what file systems refuse.
+const UNSAFE_IN_NAME = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff<>:"/\\|?*]+/g;
+const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$/i;
+
 /**
- * A file name that is safe on every system the archive is opened on: no folders, no control or
- * reserved characters, not only dots; letters of any alphabet stay (ā, č, š survive).
+ * A file name that is safe on every system the archive is opened on: no folders, no control,
+ * invisible, direction-changing or reserved characters, not only dots, not a Windows device
+ * name; letters of any alphabet stay (ā, č, š survive).
  */
 export function safeName(name: string, max: number): string {
   const cleaned = name
     .normalize('NFC')
-    .replace(/[\u0000-\u001f\u007f<>:"/\\|?*]+/g, '_')
+    .replace(UNSAFE_IN_NAME, '_')
     .replace(/^[.\s]+|[.\s]+$/g, '')
     .trim();
   const limited = [...cleaned].slice(0, max).join('');
-  return limited || 'file';
+  if (!limited) return 'file';
+  return WINDOWS_RESERVED.test(limited) ? `_${limited}` : limited;
 }

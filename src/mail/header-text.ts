@@ -16,8 +16,14 @@ export function headerText(value: string, max: number): string {
   return truncate(oneLine(value), max);
 }
 
+// "=?" opens an RFC 2047 encoded word. nodemailer writes plain ASCII text as it is, and mail
+// clients decode such words even inside quoted names and parameters, so "=?utf-8?Q?a=0D=0ABcc:…?="
+// would be shown as something other than what was written (a line break, another name). A space
+// after the "=" keeps the text readable and never an encoded word.
+const ENCODED_WORD_START = /=\?/g;
+
 function oneLine(value: string): string {
-  return value.normalize('NFC').replace(UNSAFE, ' ').replace(/\s+/g, ' ').trim();
+  return value.normalize('NFC').replace(UNSAFE, ' ').replace(ENCODED_WORD_START, '= ?').replace(/\s+/g, ' ').trim();
 }
 
 /**

@@ -44,6 +44,38 @@ describe.each(dialects)('institution isolation on %s', (dialect) => {
     expect(apikeys.body.items.find((k: { id: string }) => k.id === objects.apikeyId)).toMatchObject({ revokedAt: null });
   });
 
+  it("lets B neither read, sign, upload a signature for, send, cancel nor export A's draft letter, on every letter route", async () => {
+    // The letter the world holds is sent; a draft is where signing and sending would act, so aim at one.
+    const { keys, objects } = world.a;
+    const kase = await world.svc.request.post('/api/v1/cases').set('Authorization', `Bearer ${keys.clerk}`).send((await import('./world')).exampleCase());
+    expect(kase.status).toBe(201);
+    const made = await world.svc.request.post(`/api/v1/cases/${kase.body.id}/letters`).set('Authorization', `Bearer ${keys.clerk}`).send({ recipients: ['social_service'] });
+    expect(made.status).toBe(201);
+    const draft = made.body[0] as { id: string; registrationNumber: string; pdf: { sha256: string } };
+    const letterOps = ops.filter((o) => o.path.startsWith('/api/v1/letters/{'));
+    expect(letterOps.map(label)).toEqual(expect.arrayContaining(['POST /api/v1/letters/{id}/sign', 'POST /api/v1/letters/{id}/send', 'GET /api/v1/letters/{id}/pdf']));
+    const auditBefore = await auditCount(world, world.a.institutionId);
+    const wrong: string[] = [];
+    for (const op of letterOps) {
+      const { url } = urlFor(op, { ...objects, letterId: draft.id });
+      const res = await send(world.svc.request, op, url, { bearer: world.b.keyFor(op.permission) });
+      if (res.status !== 404 || !/NOT_FOUND$/.test(res.body?.error?.code ?? '')) wrong.push(`${label(op)} → ${res.status} ${res.text.slice(0, 120)}`);
+    }
+    expect(wrong).toEqual([]);
+    expect(await auditCount(world, world.a.institutionId)).toBe(auditBefore);
+    const row = await world.svc.deps.db.selectFrom('letters').selectAll().where('id', '=', draft.id).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ status: 'draft', pdf_sha256: draft.pdf.sha256, eml_key: null, signed_at: null, cancelled_at: null });
+    const theirs = await world.svc.request.get('/api/v1/export?status=draft,signed,queued,sent,failed,cancelled').set('Authorization', `Bearer ${world.b.keys.auditor}`).buffer(true).parse(binary);
+    expect(theirs.status).toBe(200);
+    const file = tempFile('b.zip', theirs.body as Buffer);
+    const text = [...(await unzipAll(file))].map(([name, data]) => `${name}\n${data.toString('utf8')}`).join('\n');
+    fs.rmSync(file);
+    expect(text).not.toContain(draft.id);
+    expect(text).not.toContain(draft.registrationNumber.replace(/\//g, '_'));
+    // A's own signer reaches it: the 404s above were about whose letter it is.
+    expect((await world.svc.request.get(`/api/v1/letters/${draft.id}`).set('Authorization', `Bearer ${keys.signer}`)).status).toBe(200);
+  });
+
   it('answers 404 the same for a missing object, so a 404 tells B nothing', async () => {
     for (const op of ops.filter((o) => o.pathParams.length && o.method === 'get')) {
       const foreign = await send(world.svc.request, op, urlFor(op, world.a.objects).url, { bearer: world.b.keyFor(op.permission) });

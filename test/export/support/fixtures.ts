@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { AuditAction } from '../../../src/audit';
 import { childNameHasher } from '../../../src/cases';
 import type { Deps } from '../../../src/deps';
+import { nextRegisterSeq } from '../../../src/store';
 
 /**
  * Letters, cases and materials written straight into the store, as the cases, letters and mail
@@ -63,7 +64,8 @@ export async function insertFixtureLetter(deps: Deps, input: FixtureLetterInput)
   const eml = input.eml === undefined ? (status === 'sent' ? Buffer.from(`Message-ID: <${randomUUID()}@test>\r\nSubject: Vēstule\r\n\r\nSveiki!\r\n`) : null) : input.eml;
   const storedEml = eml ? await deps.blobs.put(eml) : undefined;
   const year = Number(createdAt.slice(0, 4));
-  const seq = (await maxSeq(deps, input.institutionId, year)) + 1;
+  // From the register's own counter, so letters the service makes later never take the same number.
+  const seq = await nextRegisterSeq(deps.db, input.institutionId, year);
   const id = randomUUID();
   const registrationNumber = `1-13/${year}/${seq}`;
   const recipientKey = input.recipientKey ?? 'social_service';
@@ -97,16 +99,6 @@ export async function insertFixtureLetter(deps: Deps, input: FixtureLetterInput)
     await deps.audit.record({ action, actor: 'test', institutionId: input.institutionId, object: { type: 'letter', id }, details });
   }
   return { id, caseId, registrationNumber, createdAt, attachmentIds };
-}
-
-async function maxSeq(deps: Deps, institutionId: string, year: number): Promise<number> {
-  const row = await deps.db
-    .selectFrom('letters')
-    .select((eb) => eb.fn.max<number | null>('reg_seq').as('m'))
-    .where('institution_id', '=', institutionId)
-    .where('reg_year', '=', year)
-    .executeTakeFirst();
-  return Number(row?.m ?? 0);
 }
 
 export function sha256(data: Buffer): string {
