@@ -24,7 +24,11 @@ export async function main(argv: string[], io: Partial<CliIo> = {}): Promise<num
     env: io.env ?? {},
     stdout: io.stdout ?? process.stdout,
     stderr: io.stderr ?? process.stderr,
-    stdin: io.stdin ?? process.stdin,
+    // Looked up only when a command reads it (the password prompt): touching process.stdin opens
+    // a pipe handle that keeps the process alive after the command has finished.
+    get stdin() {
+      return io.stdin ?? process.stdin;
+    },
     cwd: io.cwd ?? process.cwd(),
   };
   let finish!: (code: number) => void;
