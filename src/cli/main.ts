@@ -25,7 +25,8 @@ export async function main(argv: string[], io: Partial<CliIo> = {}): Promise<num
     stdout: io.stdout ?? process.stdout,
     stderr: io.stderr ?? process.stderr,
     // Looked up only when a command reads it (the password prompt): touching process.stdin opens
-    // a pipe handle that keeps the process alive after the command has finished.
+    // a handle on the terminal or pipe for the rest of the process, which in-process callers
+    // (tests, the serve command's host) have no use for.
     get stdin() {
       return io.stdin ?? process.stdin;
     },
