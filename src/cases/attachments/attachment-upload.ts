@@ -3,7 +3,7 @@ import { pipeline, type Readable } from 'node:stream';
 import { actorOf, type Principal } from '../../access';
 import type { Deps } from '../../deps';
 import { AppError } from '../../errors';
-import { attachmentTotals, findCase, insertAttachments, isBlobReferenced, lockCase, type Db } from '../../store';
+import { attachmentTotals, findCase, insertAttachments, isBlobReferenced, lockCase, type Db, type StoredBlob } from '../../store';
 import type { WriteOptions } from '../create-case';
 import { allowedTypes } from './allowed-types';
 import { sanitizeFilename, withTrueExtension } from './filename';
@@ -40,6 +40,9 @@ export class AttachmentUpload {
   private readonly staged: StagedFile[] = [];
   private stagedBytes = 0;
   private received = 0;
+  /** Files still streaming into storage: a discard waits for them, so none is left behind. */
+  private readonly inFlight = new Map<Promise<unknown>, UploadInspector>();
+  private discarded = false;
 
   constructor(
     private readonly deps: UploadDeps,
@@ -64,7 +67,19 @@ export class AttachmentUpload {
     );
     // An aborted upload errors the source; pipeline passes it on, and the blob store keeps nothing.
     pipeline(stream, inspector, () => undefined);
-    const blob = await this.deps.blobs.put(inspector);
+    const storing = this.deps.blobs.put(inspector);
+    this.inFlight.set(storing, inspector);
+    let blob: StoredBlob;
+    try {
+      blob = await storing;
+    } finally {
+      this.inFlight.delete(storing);
+    }
+    if (this.discarded) {
+      // The request failed while this file was still arriving.
+      if (!(await isBlobReferenced(this.deps.db, blob.key))) await this.deps.blobs.delete(blob.key);
+      return;
+    }
     const file = inspector.inspected();
     this.staged.push({
       id: randomUUID(),
@@ -131,6 +146,10 @@ export class AttachmentUpload {
    * recorded attachment or letter also uses stay.
    */
   async discard(): Promise<void> {
+    this.discarded = true;
+    // A file still streaming when another part failed: stop it, and let its write clean up after itself first.
+    for (const inspector of this.inFlight.values()) inspector.destroy(new Error('upload discarded'));
+    await Promise.allSettled([...this.inFlight.keys()]);
     for (const f of this.staged.splice(0)) {
       if (!(await isBlobReferenced(this.deps.db, f.blobKey))) await this.deps.blobs.delete(f.blobKey);
     }
