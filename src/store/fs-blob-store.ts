@@ -27,14 +27,18 @@ export class FsBlobStore implements BlobStore {
     const tmp = path.join(this.tmpDir, `${process.pid}-${randomBytes(8).toString('hex')}`);
     const source = Buffer.isBuffer(data) ? Readable.from([data]) : data;
     const measure = new Sha256Meter();
+    const out = fs.createWriteStream(tmp, { flags: 'wx', mode: 0o600 });
     try {
-      await pipeline(source, measure, fs.createWriteStream(tmp, { flags: 'wx', mode: 0o600 }));
+      await pipeline(source, measure, out);
       const { sha256: key, size } = measure.result();
       const final = this.pathOf(key);
       await fsp.mkdir(path.dirname(final), { recursive: true });
       await fsp.rename(tmp, final);
       return { key, sha256: key, size };
     } catch (err) {
+      // A source that fails at once can beat the file's opening: removed before it was created,
+      // the file would appear afterwards. Wait until the stream has let the file go.
+      if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
       await fsp.rm(tmp, { force: true });
       throw err;
     }
