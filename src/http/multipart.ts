@@ -15,6 +15,8 @@ export interface MultipartLimits {
   fieldBytes: number;
   /** Most file parts one request may carry. */
   files: number;
+  /** Most text fields (default 20; a web form with many repeated rows needs a few hundred). */
+  fields?: number;
 }
 
 /**
@@ -28,13 +30,14 @@ export function readMultipart(req: Request, limits: MultipartLimits, handlers: P
   if (!req.is('multipart/form-data')) {
     return Promise.reject(new AppError('UNSUPPORTED_MEDIA_TYPE', 'Sūtiet failus kā multipart/form-data.')); // send files as multipart/form-data
   }
+  const fieldCount = limits.fields ?? 20;
   return new Promise<void>((resolve, reject) => {
     let bb: busboy.Busboy;
     try {
       bb = busboy({
         headers: req.headers,
         defParamCharset: 'utf8',
-        limits: { fieldSize: limits.fieldBytes, fields: 20, files: limits.files + 1, parts: limits.files + 21 },
+        limits: { fieldSize: limits.fieldBytes, fields: fieldCount, files: limits.files + 1, parts: limits.files + fieldCount + 1 },
       });
     } catch (err) {
       reject(new AppError('VALIDATION_FAILED', `Nevar nolasīt multipart pieprasījumu: ${(err as Error).message}`)); // cannot read the multipart request

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
-import busboy from 'busboy';
 import type { Request } from 'express';
 import { AppError } from '../errors';
+import { readMultipart } from '../http/multipart';
 
 /** A page's form as posted: every value of each field name, in order. */
 export type FormFields = Map<string, string[]>;
@@ -16,79 +16,33 @@ export interface FormLimits {
 }
 
 /**
- * Reads a page's `multipart/form-data` post with busboy: text fields are collected, each file is
+ * Reads a page's `multipart/form-data` post (the API's streaming reader): text fields are collected, each file is
  * handed to `onFile` as a stream when it arrives, after the fields before it (pages put their
  * file inputs last, so the form's data is known before any byte of a file is stored). Empty file
  * inputs (no file chosen) are skipped. Rejects on the first failing handler, an over-limit or
  * malformed body, or an aborted request; the rest of the body is then left unread.
  */
-export function readForm(
+export async function readForm(
   req: Request,
   limits: FormLimits,
   onFile: (fields: FormFields, name: string, filename: string, stream: Readable) => Promise<void>,
 ): Promise<FormFields> {
   const fields: FormFields = new Map();
-  if (!req.is('multipart/form-data')) return Promise.reject(new AppError('UNSUPPORTED_MEDIA_TYPE', 'Sūtiet formu kā multipart/form-data.'));
-  return new Promise((resolve, reject) => {
-    let bb: busboy.Busboy;
-    try {
-      bb = busboy({
-        headers: req.headers,
-        defParamCharset: 'utf8',
-        limits: { fieldSize: limits.fieldBytes, fields: limits.fields, files: limits.files, parts: limits.fields + limits.files },
-      });
-    } catch (err) {
-      reject(new AppError('VALIDATION_FAILED', `Nevar nolasīt formu: ${(err as Error).message}`)); // cannot read the form
-      return;
-    }
-    let chain = Promise.resolve();
-    let current: Readable | undefined;
-    let failed = false;
-    const fail = (err: unknown) => {
-      if (failed) return;
-      failed = true;
-      req.unpipe(bb);
-      req.resume();
-      current?.destroy(err as Error);
-      reject(err);
-    };
-    const step = (work: () => void | Promise<void>) => {
-      chain = chain.then(() => (failed ? undefined : work())).catch(fail);
-    };
-    bb.on('field', (name, value, info) => {
-      if (info.valueTruncated) {
-        fail(new AppError('PAYLOAD_TOO_LARGE', `Lauks “${name}” ir par garu.`, [{ path: name, message: 'par garu' }])); // too long
+  await readMultipart(req, limits, {
+    field: (name, value) => {
+      const list = fields.get(name);
+      if (list) list.push(value);
+      else fields.set(name, [value]);
+    },
+    file: async (name, filename, stream) => {
+      if (!filename) {
+        stream.resume();
         return;
       }
-      step(() => {
-        const list = fields.get(name);
-        if (list) list.push(value);
-        else fields.set(name, [value]);
-      });
-    });
-    bb.on('file', (name, stream, info) => {
-      stream.on('error', () => undefined);
-      current = stream;
-      step(() => {
-        if (!info.filename) {
-          stream.resume();
-          return;
-        }
-        return onFile(fields, name, info.filename, stream);
-      });
-    });
-    bb.on('filesLimit', () => fail(new AppError('PAYLOAD_TOO_LARGE', `Vienā reizē var pievienot ne vairāk kā ${limits.files} failus.`, [{ path: 'files', message: `ne vairāk kā ${limits.files} faili` }])));
-    bb.on('fieldsLimit', () => fail(new AppError('PAYLOAD_TOO_LARGE', 'Formā ir par daudz lauku.'))); // too many fields
-    bb.on('partsLimit', () => fail(new AppError('PAYLOAD_TOO_LARGE', 'Formā ir par daudz lauku.')));
-    bb.on('error', (err) => fail(new AppError('VALIDATION_FAILED', `Nevar nolasīt formu: ${(err as Error).message}`)));
-    bb.on('close', () => {
-      chain.then(() => (failed ? undefined : resolve(fields)), fail);
-    });
-    req.on('close', () => {
-      if (!req.complete) fail(new AppError('VALIDATION_FAILED', 'Forma netika saņemta līdz galam.')); // the form was not received in full
-    });
-    req.pipe(bb);
+      await onFile(fields, name, filename, stream);
+    },
   });
+  return fields;
 }
 
 /** The first value of a field, or undefined. */
