@@ -68,6 +68,8 @@ export interface Deps {
   mail: { transport: MailTransport; outbox: OutboxWorker };
   /** Releases everything opened here, last opened first. */
   close(): Promise<void>;
+  /** Adds something made from these deps (the HTTP app's rate-limit counters) for `close` to release first. */
+  onClose(release: () => void | Promise<void>): void;
 }
 
 export interface DepsOptions {
@@ -130,6 +132,9 @@ export async function createDeps(config: Config, opts: DepsOptions = {}): Promis
       ],
       workers: [outbox, anchoring],
       mail: { transport, outbox },
+      onClose: (release) => {
+        closers.push(async () => release());
+      },
       close: async () => {
         for (const close of closers.reverse()) await close();
       },

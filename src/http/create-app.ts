@@ -68,9 +68,9 @@ export function createApp(deps: Deps): { app: Express; openApiDocument: () => ob
   app.use(
     API_BASE,
     noStore,
-    perAddress(deps.config.limits.rateLimitPerAddressPerMinute),
+    perAddress(deps.config.limits.rateLimitPerAddressPerMinute, deps.onClose),
     authenticate(deps, [bearerKey, sessionCookie]),
-    perPrincipal(deps.config.limits.rateLimitPerMinute),
+    perPrincipal(deps.config.limits.rateLimitPerMinute, deps.onClose),
     idempotency(deps),
     api.router,
   );

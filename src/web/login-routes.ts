@@ -4,6 +4,7 @@ import { rateLimit } from 'express-rate-limit';
 import { logIn, logOut, requireCsrf } from '../access';
 import type { Deps } from '../deps';
 import { isAppError } from '../errors';
+import { counters } from '../http/middleware/rate-limits';
 import { clearSessionCookie, cookieOptions, readCookie, requireSameOrigin, SESSION_COOKIE, setSessionCookie } from '../http/session-cookie';
 import type { Views } from './views';
 import { messagesOf } from './web-page';
@@ -39,6 +40,7 @@ export function loginRoutes(deps: Deps, views: Views): Router {
   });
 
   const attempts = rateLimit({
+    store: counters(deps.onClose),
     windowMs: 60_000,
     limit: deps.config.limits.loginAttemptsPerMinute,
     standardHeaders: 'draft-7',
