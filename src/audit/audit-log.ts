@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { Principal } from '../access/principal';
 import { actorOf } from '../access/principal';
 import type { Clock } from '../clock';
@@ -88,6 +89,21 @@ export class AuditLog {
       requestId: event.requestId ?? null,
       details: event.details ?? {},
     });
+  }
+
+  /**
+   * Opens what a person reads (a letter's PDF, a sent message, a work material) only with the
+   * read on the record: if the entry cannot be written, the stream is closed and the read fails.
+   */
+  async recordRead(event: AuditEvent, open: () => Promise<Readable>): Promise<Readable> {
+    const stream = await open();
+    try {
+      await this.record(event);
+    } catch (err) {
+      stream.destroy();
+      throw err;
+    }
+    return stream;
   }
 
   /** Verifies one institution's chain, or every chain; the first bad entry is named. */

@@ -69,15 +69,17 @@ export async function downloadAttachment(
   const row = await findAttachment(deps.db, principal.institutionId, caseId, attachmentId);
   if (!row) throw new AppError('ATTACHMENT_NOT_FOUND', 'Šai lietai nav pielikuma ar šādu identifikatoru.'); // the case has no such attachment
   const attachment = toStored(deps, row);
-  const content = await deps.blobs.stream(attachment.blobKey);
-  await deps.audit.record({
-    action: 'attachment.downloaded',
-    actor: principal,
-    institutionId: principal.institutionId,
-    object: { type: 'attachment', id: attachmentId },
-    requestId,
-    details: { caseId },
-  });
+  const content = await deps.audit.recordRead(
+    {
+      action: 'attachment.downloaded',
+      actor: principal,
+      institutionId: principal.institutionId,
+      object: { type: 'attachment', id: attachmentId },
+      requestId,
+      details: { caseId },
+    },
+    () => deps.blobs.stream(attachment.blobKey),
+  );
   return { attachment, content };
 }
 

@@ -33,19 +33,16 @@ export async function openLetterPdf(
   opts: { requestId?: string | undefined } = {},
 ): Promise<{ stream: Readable; size: number; sha256: string; registrationNumber: string; status: string }> {
   const row = await rowOf(deps, principal, id);
-  const stream = await deps.blobs.stream(row.pdf_key);
-  try {
-    await deps.audit.record({
+  const stream = await deps.audit.recordRead(
+    {
       action: 'letter.pdf_viewed',
       actor: principal,
       institutionId: principal.institutionId,
       object: { type: 'letter', id },
       requestId: opts.requestId,
       details: { pdfSha256: row.pdf_sha256, status: row.status },
-    });
-  } catch (err) {
-    stream.destroy();
-    throw err;
-  }
+    },
+    () => deps.blobs.stream(row.pdf_key),
+  );
   return { stream, size: row.pdf_size, sha256: row.pdf_sha256, registrationNumber: row.registration_number, status: row.status };
 }

@@ -18,19 +18,17 @@ export async function openSentMessage(
   const row = await findRegisteredLetter(deps.db, principal.institutionId, letterId);
   if (!row) throw new AppError('LETTER_NOT_FOUND', 'No letter with this id in your institution.');
   if (!row.eml_key || !row.eml_sha256) throw new AppError('NOT_FOUND', 'This letter has not been queued for sending yet, so it has no message.');
-  const stream = await deps.blobs.stream(row.eml_key);
-  try {
-    await deps.audit.record({
+  const emlKey = row.eml_key;
+  const stream = await deps.audit.recordRead(
+    {
       action: 'letter.message_viewed',
       actor: principal,
       institutionId: principal.institutionId,
       object: { type: 'letter', id: letterId },
       requestId: opts.requestId,
       details: { emlSha256: row.eml_sha256, messageId: row.message_id },
-    });
-  } catch (err) {
-    stream.destroy();
-    throw err;
-  }
+    },
+    () => deps.blobs.stream(emlKey),
+  );
   return { stream, sha256: row.eml_sha256, registrationNumber: row.registration_number };
 }

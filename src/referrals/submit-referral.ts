@@ -40,7 +40,7 @@ export async function submitReferral(deps: Deps, principal: Principal, data: Cas
       if (opts.sign) {
         const step = { trx, requestId: opts.requestId, createdBlobs: created, obsoleteBlobs: obsolete };
         letters = await inOrder(letters, (l) => signLetter(deps, principal, l.id, step));
-        if (opts.send) letters = await inOrder(letters, async (l) => (await sendLetter(deps, principal, l.id, step)).letter);
+        if (opts.send) letters = await inOrder(letters, (l) => sendLetter(deps, principal, l.id, step));
       }
       return { case: kase, attachments, letters };
     });

@@ -153,7 +153,7 @@ export function letterRoutes(deps: Deps, views: Views): Router {
   router.post('/letters/:id/send', requireViewer, form, async (req, res) => {
     const principal = requirePermission(res, 'letter:send');
     checkForm(req, res, (req.body as { _csrf?: unknown })._csrf);
-    const { letter } = await sendLetter(deps, principal, req.params.id as string, { requestId: requestIdOf(res) });
+    const letter = await sendLetter(deps, principal, req.params.id as string, { requestId: requestIdOf(res) });
     res.redirect(303, `/letters/${letter.id}`);
   });
 

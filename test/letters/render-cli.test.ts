@@ -1,25 +1,15 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { main } from '../../src/cli/main';
 import { openDatabase } from '../../src/store';
+import { runCli } from '../support/cli';
 import { createTestDatabase, type TestDatabase } from '../support/databases';
 import { fold, pdfInfo, pdfText } from './support/pdf-tools';
 import { repoRoot } from './support/letter-fixtures';
 
 const examples = path.join(repoRoot, 'test/fixtures/cases');
 
-async function run(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await main(['node', 'sutne', ...args], { env, stdout, stderr, cwd: repoRoot });
-  return { code, stdout: out, stderr: err };
-}
+const run = (args: string[], env: Record<string, string>) => runCli(args, env, repoRoot);
 
 describe('sutne render', () => {
   let tdb: TestDatabase;

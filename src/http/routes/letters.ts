@@ -147,7 +147,7 @@ export function letterRoutes(api: ApiRouter): void {
       },
     },
     async ({ deps, principal, params, requestId, res }) => {
-      const { letter } = await sendLetter(deps, principal, params.id, { requestId });
+      const letter = await sendLetter(deps, principal, params.id, { requestId });
       res.status(202).json(letter);
     },
   );
